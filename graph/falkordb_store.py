@@ -1,0 +1,123 @@
+"""FalkorDB stores: the embedded default and a server someone else runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as FalkorPath
+
+from graph import schema
+from graph.embedded import EmbeddedServer
+from graph.store import GRAPH_NAME, QueryTimeout, Result, Store, StoreError, WriteRefused, plain
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Node):
+        return {"id": value.properties.get("id"), "labels": list(value.labels or []),
+                "properties": plain(value.properties)}
+    if isinstance(value, Edge):
+        return {"type": value.relation, "source": value.src_node, "target": value.dest_node,
+                "properties": plain(value.properties)}
+    if isinstance(value, FalkorPath):
+        return {"nodes": [_plain(n) for n in value.nodes()], "edges": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return plain(value)
+
+
+class FalkorStore(Store):
+    backend = "falkordb"
+
+    def __init__(self, db: FalkorDB, url: str, graph: str = GRAPH_NAME):
+        self.db = db
+        self.url = url
+        self.graph_name = graph
+        self.graph = db.select_graph(graph)
+
+    @classmethod
+    def connect(cls, host: str, port: int, username: str | None, password: str | None,
+                graph: str = GRAPH_NAME) -> FalkorStore:
+        try:
+            db = FalkorDB(host=host, port=port, username=username, password=password)
+        except (redis.ConnectionError, OSError) as exc:
+            raise StoreError(f"无法连接 FalkorDB (cannot reach FalkorDB) at {host}:{port}: {exc}") from None
+        return cls(db, f"falkordb://{host}:{port}", graph)
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = False,
+            timeout_ms: int | None = None) -> Result:
+        try:
+            res = self.graph.query(cypher, params, timeout=timeout_ms) if not read_only else \
+                self.graph.ro_query(cypher, params, timeout=timeout_ms)
+        except redis.ResponseError as exc:
+            msg = str(exc)
+            if "timed out" in msg.lower():
+                raise QueryTimeout(f"查询超时 (query timed out after {timeout_ms} ms)") from None
+            if "read-only" in msg:
+                raise WriteRefused("只读查询不能写入 (a read-only query may not write)") from None
+            raise StoreError(msg) from None
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+        columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in (res.header or [])]
+        rows = [[_plain(v) for v in row] for row in (res.result_set or [])]
+        stats = {k: v for k, v in {
+            "nodes_created": res.nodes_created, "relationships_created": res.relationships_created,
+            "properties_set": res.properties_set, "nodes_deleted": res.nodes_deleted,
+        }.items() if v}
+        return Result(columns, rows, stats)
+
+    def ensure_schema(self) -> None:
+        existing = {(r[0], r[1]) for r in self._existing_indexes()}
+        for stmt in schema.falkordb_indexes():
+            label = stmt.split(":", 1)[1].split(")", 1)[0]
+            prop = stmt.rsplit(".", 1)[1].rstrip(")")
+            if (label, prop) not in existing:
+                self.run(stmt)
+        have = {r[0] for r in self.run("CALL db.constraints() YIELD label RETURN label").rows}
+        for args in schema.falkordb_constraints():
+            if args[2] not in have:
+                self.db.connection.execute_command("GRAPH.CONSTRAINT", "CREATE", self.graph_name, *args)
+
+    def _existing_indexes(self) -> list[tuple[str, str]]:
+        try:
+            rows = self.run("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
+        except StoreError:
+            return []  # no graph yet
+        return [(label, p) for label, props in rows for p in props]
+
+    def clear(self) -> None:
+        try:
+            self.graph.delete()
+        except redis.ResponseError:
+            pass  # nothing to delete
+        self.graph = self.db.select_graph(self.graph_name)
+
+    def close(self) -> None:
+        try:
+            self.db.connection.close()
+        except Exception:  # noqa: BLE001 - closing a dead connection must not mask the real error
+            pass
+
+
+class EmbeddedFalkorStore(FalkorStore):
+    """FalkorDB started by us in a data folder, shared between jiandu processes."""
+
+    def __init__(self, path: str | Path, graph: str = GRAPH_NAME):
+        self.server = EmbeddedServer(path)
+        socket = self.server.acquire()
+        try:
+            db = FalkorDB(unix_socket_path=str(socket))
+        except Exception:
+            self.server.release()
+            raise
+        super().__init__(db, f"falkordb+embedded://{self.server.path}", graph)
+
+    def close(self) -> None:
+        super().close()
+        self.server.release()

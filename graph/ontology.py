@@ -1,0 +1,243 @@
+"""The ontology as typed objects, loaded once from ``ontology.yaml``.
+
+Everything that needs to know what a Leader or a HOLDS_POST is asks this module:
+validation, schema for each store, ``jiandu schema``, picture styles.
+
+>>> ONTOLOGY.node("Leader").prop("name").required
+True
+>>> ONTOLOGY.relationship("HOLDS_POST").key
+('title', 'start')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROPERTY_TYPES = ("str", "int", "float", "bool", "date", "list")
+LIST_SEPARATOR = "|"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"true", "1", "yes", "y", "是", "t"}
+_FALSE = {"false", "0", "no", "n", "否", "f", ""}
+
+
+class FieldError(ValueError):
+    """A value that does not fit its declared type; ``field`` names the property."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: str
+    required: bool = False
+    zh: str = ""
+    values: tuple[str, ...] = ()
+
+    def coerce(self, raw: Any) -> Any:
+        """Turn a raw CSV/JSON value into this property's type, or raise FieldError.
+
+        Empty strings and None mean "not given" and come back as None.
+        """
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            return None
+        value = _COERCERS[self.type](self.name, raw)
+        if self.values and self.type == "str" and value not in self.values:
+            raise FieldError(self.name, f"值 {value!r} 不在允许范围内 (allowed: {', '.join(self.values)})")
+        return value
+
+
+def _as_str(name: str, raw: Any) -> str:
+    if isinstance(raw, (dict, list)):
+        raise FieldError(name, f"应为文本 (expected a string), 实为 {type(raw).__name__}")
+    return str(raw).strip()
+
+
+def _as_int(name: str, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise FieldError(name, "应为整数 (expected an integer), 实为布尔值")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise FieldError(name, f"应为整数 (expected an integer): {raw!r}") from None
+
+
+def _as_float(name: str, raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise FieldError(name, "应为数字 (expected a number), 实为布尔值")
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise FieldError(name, f"应为数字 (expected a number): {raw!r}") from None
+
+
+def _as_bool(name: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(name, f"应为布尔值 (expected true/false): {raw!r}")
+
+
+def _as_date(name: str, raw: Any) -> str:
+    # Dates travel as ISO strings: FalkorDB refuses Python date parameters, and the
+    # engines' own date() is lenient (it turns 2024-02-30 into 2024-03-01), so we check here.
+    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
+    if not _DATE_RE.match(text):
+        raise FieldError(name, f"日期格式应为 YYYY-MM-DD (expected an ISO date): {raw!r}")
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(name, f"不存在的日期 (no such date): {raw!r}") from None
+    return text
+
+
+def _as_list(name: str, raw: Any) -> list[str]:
+    if isinstance(raw, list):
+        items = raw
+    elif isinstance(raw, str):
+        items = raw.split(LIST_SEPARATOR)
+    else:
+        raise FieldError(name, f"应为列表 (expected a list): {raw!r}")
+    out = []
+    for item in items:
+        if isinstance(item, (dict, list)):
+            raise FieldError(name, f"列表元素应为文本 (list items must be strings): {item!r}")
+        text = str(item).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+_COERCERS = {
+    "str": _as_str,
+    "int": _as_int,
+    "float": _as_float,
+    "bool": _as_bool,
+    "date": _as_date,
+    "list": _as_list,
+}
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    zh: str
+    en: str
+    properties: dict[str, Property]
+    indexes: tuple[str, ...]
+    style: dict[str, Any] = field(default_factory=dict)
+
+    def prop(self, name: str) -> Property:
+        return self.properties[name]
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    zh: str
+    en: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    key: tuple[str, ...]
+    properties: dict[str, Property]
+    style: dict[str, Any] = field(default_factory=dict)
+
+    def prop(self, name: str) -> Property:
+        return self.properties[name]
+
+
+@dataclass(frozen=True)
+class Ontology:
+    nodes: dict[str, NodeType]
+    relationships: dict[str, RelType]
+    provenance: dict[str, Property]
+
+    def node(self, label: str) -> NodeType:
+        return self.nodes[label]
+
+    def relationship(self, rel_type: str) -> RelType:
+        return self.relationships[rel_type]
+
+    def date_properties(self) -> set[str]:
+        """Names of every date-typed property, on nodes or relationships."""
+        names = set()
+        for kind in (*self.nodes.values(), *self.relationships.values()):
+            names.update(p.name for p in kind.properties.values() if p.type == "date")
+        return names
+
+
+def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
+    props = {}
+    for name, p in (spec or {}).items():
+        if p["type"] not in PROPERTY_TYPES:
+            raise ValueError(f"ontology: {where}.{name} has unknown type {p['type']!r}")
+        props[name] = Property(
+            name=name,
+            type=p["type"],
+            required=bool(p.get("required", False)),
+            zh=str(p.get("zh", "")),
+            values=tuple(str(v) for v in p.get("values", ())),
+        )
+    return props
+
+
+def load(path: Path | None = None) -> Ontology:
+    """Read and check an ontology file (the packaged one by default)."""
+    path = path or Path(__file__).with_name("ontology.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    nodes = {
+        label: NodeType(
+            label=label,
+            zh=spec["zh"],
+            en=spec.get("en", label),
+            properties=_properties(spec.get("properties"), label),
+            indexes=tuple(spec.get("indexes", ())),
+            style=spec.get("style", {}),
+        )
+        for label, spec in data["nodes"].items()
+    }
+    rels = {}
+    for rtype, spec in data["relationships"].items():
+        props = _properties(spec.get("properties"), rtype)
+        for end in (*spec["from"], *spec["to"]):
+            if end not in nodes:
+                raise ValueError(f"ontology: {rtype} names unknown label {end!r}")
+        for k in spec.get("key", ()):
+            if k not in props:
+                raise ValueError(f"ontology: {rtype} key {k!r} is not one of its properties")
+        rels[rtype] = RelType(
+            type=rtype,
+            zh=spec["zh"],
+            en=spec.get("en", rtype),
+            sources=tuple(spec["from"]),
+            targets=tuple(spec["to"]),
+            key=tuple(spec.get("key", ())),
+            properties=props,
+            style=spec.get("style", {}),
+        )
+    return Ontology(nodes=nodes, relationships=rels, provenance=_properties(data["provenance"], "provenance"))
+
+
+@cache
+def default() -> Ontology:
+    return load()
+
+
+ONTOLOGY = default()

@@ -1,0 +1,259 @@
+"""Load structured files into a store: validate, batch, merge, and keep every rejected record.
+
+Two passes over the inputs: first every node record of every file, then every relationship
+record, so a relationship may refer to a node from a later line or another file. Records
+are merged on stable ids, so loading the same files twice (or again after a crash) leaves
+the same graph. Writes are ``UNWIND $rows`` batches: one round trip and one fsync per batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.ontology import ONTOLOGY, FieldError, Ontology
+from graph.store import Store, StoreError
+from ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, read_records
+from ingest.validate import NodeRow, RelRow, kind_of, node_row, rel_row
+
+BATCH_SIZE = 5000
+
+
+class IngestAborted(RuntimeError):
+    """The store failed mid-ingest; what was written stays, and a re-run completes it."""
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int
+    field: str
+    reason: str
+    record: Any
+
+    def message(self) -> str:
+        return f"{self.file}:{self.line}: 字段 (field) '{self.field}': {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    rejects_path: Path | None = None
+    first_rejects: list[Reject] = field(default_factory=list)
+    by_file: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+
+def _dates_clause(var: str, names: Iterable[str]) -> str:
+    # coalesce keeps an existing value when a later record leaves the date out
+    return "".join(f", {var}.{n} = coalesce(date(row.d_{n}), {var}.{n})" for n in names)
+
+
+def _sources_clause(var: str) -> str:
+    return (f"{var}.sources = CASE WHEN row.src IN coalesce({var}.sources, []) THEN {var}.sources "
+            f"ELSE coalesce({var}.sources, []) + [row.src] END")
+
+
+def node_merge_cypher(label: str, onto: Ontology = ONTOLOGY) -> str:
+    dates = [p.name for p in onto.node(label).properties.values() if p.type == "date"]
+    return (f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) "
+            f"SET n += row.p, {_sources_clause('n')}{_dates_clause('n', dates)} RETURN count(n)")
+
+
+def rel_merge_cypher(rtype: str, source: str, target: str, onto: Ontology = ONTOLOGY) -> str:
+    dates = [p.name for p in onto.relationship(rtype).properties.values() if p.type == "date"]
+    return (f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
+            f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) "
+            f"SET r += row.p, {_sources_clause('r')}{_dates_clause('r', dates)} RETURN count(r)")
+
+
+def _missing_ends_cypher(source: str, target: str) -> str:
+    return (f"UNWIND $rows AS row OPTIONAL MATCH (a:{source} {{id: row.from}}) "
+            f"OPTIONAL MATCH (b:{target} {{id: row.to}}) "
+            "WITH row, a, b WHERE a IS NULL OR b IS NULL RETURN row.i, a IS NULL, b IS NULL")
+
+
+def source_name(path: Path) -> str:
+    """How provenance names a file: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def structured_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to load: the given files, and structured files found below given folders, sorted."""
+    for path in paths:
+        if path.is_dir():
+            # hidden folders (.jiandu with its rejects, .git, .venv) are never data
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.suffix.lower() in STRUCTURED_SUFFIXES and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            yield path
+
+
+def _hint(path: Path, onto: Ontology) -> str | None:
+    """A file named after a label or relationship type (Leader.csv, HOLDS_POST.jsonl) holds only those."""
+    stem = path.stem.lower()
+    for name in (*onto.nodes, *onto.relationships):
+        if name.lower() == stem:
+            return name
+    return None
+
+
+class Loader:
+    """One ingest run: feed it files, then read its report."""
+
+    def __init__(self, store: Store, *, rejects_dir: Path, batch_size: int = BATCH_SIZE,
+                 onto: Ontology = ONTOLOGY, on_progress: Callable[[int], None] | None = None):
+        self.store = store
+        self.onto = onto
+        self.batch_size = batch_size
+        self.rejects_dir = rejects_dir
+        self.on_progress = on_progress
+        self.report = IngestReport()
+        self._rejects_fh = None
+
+    # -- public ------------------------------------------------------------------------------
+    def load(self, files: list[Path]) -> IngestReport:
+        started = time.perf_counter()
+        self.report.files = len(files)
+        try:
+            for pass_kind in ("node", "rel"):
+                for path in files:
+                    self._load_file(path, pass_kind)
+        finally:
+            if self._rejects_fh:
+                self._rejects_fh.close()
+            self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    # -- one file, one pass --------------------------------------------------------------------
+    def _load_file(self, path: Path, pass_kind: str) -> None:
+        src = source_name(path)
+        hint = _hint(path, self.onto)
+        if hint is not None and (hint in self.onto.nodes) != (pass_kind == "node"):
+            self._progress(path.stat().st_size)
+            return  # a file of relationships has nothing for the node pass, and the reverse
+        if path.suffix.lower() not in STRUCTURED_SUFFIXES:
+            if pass_kind == "node":
+                self._reject(src, 0, "file", f"不支持的文件类型 (unsupported file type) {path.suffix!r}; "
+                             "use .csv, .json, .jsonl", None)
+            return
+        pending: dict[Any, list[tuple[Raw, NodeRow | RelRow]]] = defaultdict(list)
+        done = 0
+        try:
+            with open(path, "rb") as fh:
+                for n, item in enumerate(read_records(path, fh)):
+                    self._take(item, src, hint, pass_kind, pending)
+                    if n % 2000 == 0:
+                        done = self._progress(fh.tell(), done)
+                self._flush_all(src, pending)
+                self._progress(fh.tell(), done)
+        except OSError as exc:
+            if pass_kind == "node":
+                self._reject(src, 0, "file", f"无法读取文件 (cannot read file): {exc.strerror or exc}", None)
+
+    def _progress(self, position: int, done: int = 0) -> int:
+        if self.on_progress and position > done:
+            self.on_progress(position - done)
+        return max(position, done)
+
+    def _take(self, item: Raw | Problem, src: str, hint: str | None, pass_kind: str,
+              pending: dict[Any, list]) -> None:
+        if isinstance(item, Problem):
+            if pass_kind == "node":  # report read problems once, in the first pass
+                self._reject(src, item.line, "file", item.reason, item.raw)
+            return
+        record = item.record
+        kind = kind_of(record, hint, self.onto) if isinstance(record, dict) else "node"
+        if kind is None:
+            if pass_kind == "node":
+                self._reject(src, item.line, "label", "记录既没有 label 也没有 type，文件名也未指明 "
+                             "(record has neither label nor type, and the file name names neither)", record)
+            return
+        if kind != pass_kind:
+            return
+        where = f"{src}#L{item.line}"
+        try:
+            row = node_row(record, hint, where, self.onto) if kind == "node" else rel_row(record, hint, where, self.onto)
+        except FieldError as exc:
+            self._reject(src, item.line, exc.field, str(exc), record)
+            return
+        group = row.label if isinstance(row, NodeRow) else (row.type, row.source_label, row.target_label)
+        batch = pending[group]
+        batch.append((item, row))
+        if len(batch) >= self.batch_size:
+            self._flush(src, group, batch)
+            batch.clear()
+
+    def _flush_all(self, src: str, pending: dict[Any, list]) -> None:
+        for group, batch in pending.items():
+            if batch:
+                self._flush(src, group, batch)
+        pending.clear()
+
+    def _flush(self, src: str, group: Any, batch: list[tuple[Raw, NodeRow | RelRow]]) -> None:
+        rows = [row.row for _, row in batch]
+        try:
+            if isinstance(group, str):
+                self.store.write_batch(node_merge_cypher(group, self.onto), rows)
+                self.report.nodes += len(rows)
+                self.report.by_file[src]["nodes"] += len(rows)
+                return
+            rtype, source, target = group
+            landed = int(self.store.write_batch(rel_merge_cypher(rtype, source, target, self.onto), rows).scalar() or 0)
+            if landed < len(rows):  # MATCH dropped rows whose ends do not exist: say which
+                self._reject_dangling(src, group, batch)
+            self.report.relationships += landed
+            self.report.by_file[src]["relationships"] += landed
+        except StoreError as exc:
+            raise IngestAborted(f"写入失败 (write failed) in {src}: {exc}. 已写入的数据保留; 重新运行同一命令即可补全 "
+                                "(what was written stays; run the same ingest again to complete it)") from None
+
+    def _reject_dangling(self, src: str, group: tuple[str, str, str], batch: list) -> None:
+        _, source, target = group
+        rows = [{"i": i, "from": row.row["from"], "to": row.row["to"]} for i, (_, row) in enumerate(batch)]
+        missing = self.store.run(_missing_ends_cypher(source, target), {"rows": rows}, read_only=True).rows
+        for i, no_source, no_target in missing:
+            raw, row = batch[i]
+            end, label = ("from", source) if no_source else ("to", target)
+            self._reject(src, raw.line, end, f"端点不存在 (dangling endpoint): 没有 id 为 "
+                         f"{row.row[end]!r} 的 {label} 节点 (no {label} with this id)", raw.record)
+
+    # -- rejects --------------------------------------------------------------------------
+    def _reject(self, src: str, line: int, field_name: str, reason: str, record: Any) -> None:
+        reject = Reject(src, line, field_name, reason, record)
+        self.report.rejected += 1
+        self.report.by_file[src]["rejected"] += 1
+        if len(self.report.first_rejects) < 50:
+            self.report.first_rejects.append(reject)
+        if self._rejects_fh is None:
+            self.rejects_dir.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            path = self.rejects_dir / f"rejects-{stamp}-{os.getpid()}.jsonl"
+            self.report.rejects_path = path
+            self._rejects_fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in load()
+        self._rejects_fh.write(json.dumps(reject.__dict__, ensure_ascii=False, default=str) + "\n")
+        self._rejects_fh.flush()
+
+
+def ingest(store: Store, paths: Iterable[Path | str], *, rejects_dir: Path, batch_size: int = BATCH_SIZE,
+           on_progress: Callable[[int], None] | None = None) -> IngestReport:
+    """Ensure the schema, then load every structured file under ``paths``."""
+    files = list(structured_files(Path(p) for p in paths))
+    store.ensure_schema()
+    return Loader(store, rejects_dir=rejects_dir, batch_size=batch_size, on_progress=on_progress).load(files)

@@ -1,0 +1,196 @@
+"""Stream raw records out of CSV, JSON and JSON Lines files, each with its line number.
+
+Readers never load a whole file: memory stays flat however large the input. What cannot
+be read (bad UTF-8, a truncated or malformed file) comes out as a ``Problem`` carrying the
+raw text, so the loader can reject it with a clear message and keep it for the user.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+STRUCTURED_SUFFIXES = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_CHUNK = 1 << 16
+
+
+@dataclass
+class Raw:
+    line: int
+    record: Any  # a dict for well-formed input
+
+
+@dataclass
+class Problem:
+    line: int
+    reason: str
+    raw: str
+
+
+def read_records(path: Path, fh: BinaryIO | None = None) -> Iterator[Raw | Problem]:
+    """Yield the records of ``path`` in order; the format comes from the suffix."""
+    kind = STRUCTURED_SUFFIXES[path.suffix.lower()]
+    own = fh is None
+    fh = fh or open(path, "rb")  # noqa: SIM115 - closed below when we opened it
+    try:
+        yield from {"csv": _csv, "json": _json, "jsonl": _jsonl}[kind](fh)
+    finally:
+        if own:
+            fh.close()
+
+
+class _Lines:
+    """UTF-8 lines for the csv module, counting raw lines; an undecodable line becomes a Problem."""
+
+    def __init__(self, fh: BinaryIO):
+        self.fh = fh
+        self.number = 0
+        self.problems: list[Problem] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.fh:
+            self.number += 1
+            try:
+                yield raw.decode("utf-8-sig" if self.number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                self.problems.append(Problem(
+                    self.number, f"不是有效的 UTF-8 编码 (invalid UTF-8 at byte {exc.start}); 请以 UTF-8 保存文件",
+                    raw.decode("utf-8", "backslashreplace").rstrip("\r\n")))
+
+
+def _csv(fh: BinaryIO) -> Iterator[Raw | Problem]:
+    lines = _Lines(fh)
+    reader = csv.reader(iter(lines))
+    header: list[str] | None = None
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            yield from lines.problems
+            yield Problem(lines.number, f"CSV 格式错误，文件可能被截断 (malformed or truncated CSV): {exc}", "")
+            return
+        yield from lines.problems
+        lines.problems.clear()
+        if cells is None:
+            return
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            yield Problem(lines.number, f"单元格数 {len(cells)} 多于表头列数 {len(header)} "
+                          "(more cells than header columns)", ",".join(cells))
+            continue
+        yield Raw(lines.number, {h: c for h, c in zip(header, cells, strict=False) if h})
+
+
+def _jsonl(fh: BinaryIO) -> Iterator[Raw | Problem]:
+    for number, raw in enumerate(fh, start=1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Problem(number, f"不是有效的 UTF-8 编码 (invalid UTF-8 at byte {exc.start})",
+                          raw.decode("utf-8", "backslashreplace"))
+            continue
+        if not text.strip():
+            continue
+        try:
+            yield Raw(number, json.loads(text))
+        except json.JSONDecodeError as exc:
+            truncated = not text.endswith("\n")
+            reason = "JSON 不完整，文件可能被截断 (truncated JSON line)" if truncated else \
+                f"JSON 格式错误 (malformed JSON): {exc.msg} at column {exc.colno}"
+            yield Problem(number, reason, text.rstrip("\n"))
+
+
+def _has_surrogates(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\udc80" <= ch <= "\udcff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_surrogates(k) or _has_surrogates(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogates(v) for v in value)
+    return False
+
+
+def _json(fh: BinaryIO) -> Iterator[Raw | Problem]:
+    """A top-level array of records (or one record), parsed incrementally."""
+    decoder = json.JSONDecoder()
+    text_decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    buf, pos, line, eof, started = "", 0, 1, False, False
+
+    def fill() -> bool:
+        nonlocal buf, pos, eof
+        if eof:
+            return False
+        chunk = fh.read(_CHUNK)
+        eof = not chunk
+        buf = buf[pos:] + text_decoder.decode(chunk, final=eof)
+        pos = 0
+        if buf.startswith("\ufeff") and not started:
+            buf = buf[1:]
+        return True
+
+    def skip_space() -> None:
+        nonlocal pos, line
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n":
+                line += buf[pos] == "\n"
+                pos += 1
+            if pos < len(buf) or not fill():
+                return
+
+    def rest() -> str:
+        while fill():
+            pass
+        return buf[pos:].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+    skip_space()
+    if pos >= len(buf):
+        return
+    single = buf[pos] == "{"
+    if not single:
+        if buf[pos] != "[":
+            yield Problem(line, "JSON 文件应为记录数组 (expected a JSON array of records)", rest())
+            return
+        pos += 1
+    started = True
+    while True:
+        skip_space()
+        if pos >= len(buf):
+            yield Problem(line, "JSON 数组未结束，文件可能被截断 (truncated JSON: missing ']')", "")
+            return
+        if not single and buf[pos] == "]":
+            return
+        if not single and buf[pos] == ",":
+            pos += 1
+            continue
+        while True:
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+                break
+            except json.JSONDecodeError as exc:
+                if fill():
+                    continue
+                truncated = exc.pos >= len(buf) - 1 or "Unterminated" in exc.msg or "Expecting" in exc.msg
+                reason = ("JSON 不完整，文件可能被截断 (truncated JSON)" if truncated
+                          else f"JSON 格式错误 (malformed JSON): {exc.msg}")
+                yield Problem(line, reason + "; 此处之后的内容未读入 (the rest of the file was not read)", rest())
+                return
+        start_line = line
+        line += buf.count("\n", pos, end)
+        pos = end
+        if _has_surrogates(obj):
+            raw = json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogateescape")
+            yield Problem(start_line, "记录含无效 UTF-8 字节 (record holds invalid UTF-8)",
+                          raw.decode("utf-8", "backslashreplace"))
+        else:
+            yield Raw(start_line, obj)
+        if single:
+            return

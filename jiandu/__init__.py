@@ -1,0 +1,1 @@
+"""jiandu: the command line and shared settings."""
