@@ -137,11 +137,9 @@ class EmbeddedServer:
         if pid is None:
             self._clean_stale()
             return
-        try:
-            conn = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=timeout)
-            conn.shutdown(nosave=False)
-        except (redis.ConnectionError, redis.ResponseError, OSError):
-            pass  # a successful SHUTDOWN closes the connection under us
+        # SIGTERM is redis' own safe shutdown (fsync the append-only file, remove socket and pid
+        # file); it is much faster than the SHUTDOWN command, whose reply waits on module teardown.
+        os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while _pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)

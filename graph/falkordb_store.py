@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -92,17 +93,13 @@ class FalkorStore(Store):
         return [(label, p) for label, props in rows for p in props]
 
     def clear(self) -> None:
-        try:
+        with contextlib.suppress(redis.ResponseError):  # no graph yet: nothing to delete
             self.graph.delete()
-        except redis.ResponseError:
-            pass  # nothing to delete
         self.graph = self.db.select_graph(self.graph_name)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # closing a dead connection must not mask the real error
             self.db.connection.close()
-        except Exception:  # noqa: BLE001 - closing a dead connection must not mask the real error
-            pass
 
 
 class EmbeddedFalkorStore(FalkorStore):

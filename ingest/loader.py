@@ -95,11 +95,11 @@ def structured_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files to load: the given files, and structured files found below given folders, sorted."""
     for path in paths:
         if path.is_dir():
-            # hidden folders (.jiandu with its rejects, .git, .venv) are never data
+            # names starting with "." (.jiandu with its rejects, .git) or "_" (metadata) are not data
             yield from sorted(
                 p for p in path.rglob("*")
                 if p.suffix.lower() in STRUCTURED_SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not any(part[0] in "._" for part in p.relative_to(path).parts)
             )
         else:
             yield path
@@ -189,7 +189,8 @@ class Loader:
             return
         where = f"{src}#L{item.line}"
         try:
-            row = node_row(record, hint, where, self.onto) if kind == "node" else rel_row(record, hint, where, self.onto)
+            make = node_row if kind == "node" else rel_row
+            row = make(record, hint, where, self.onto)
         except FieldError as exc:
             self._reject(src, item.line, exc.field, str(exc), record)
             return
@@ -228,7 +229,7 @@ class Loader:
         _, source, target = group
         rows = [{"i": i, "from": row.row["from"], "to": row.row["to"]} for i, (_, row) in enumerate(batch)]
         missing = self.store.run(_missing_ends_cypher(source, target), {"rows": rows}, read_only=True).rows
-        for i, no_source, no_target in missing:
+        for i, no_source, _no_target in missing:
             raw, row = batch[i]
             end, label = ("from", source) if no_source else ("to", target)
             self._reject(src, raw.line, end, f"端点不存在 (dangling endpoint): 没有 id 为 "

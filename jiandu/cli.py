@@ -1,0 +1,232 @@
+"""The ``jiandu`` command line. Each command is a thin shell over the domain modules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from graph.store import ENV_URL, Store, StoreError, open_store, resolve_url
+
+SAMPLES = Path(__file__).resolve().parent.parent / "ingest" / "samples"
+out = Console()
+err = Console(stderr=True)
+
+
+def _data_dir(store: Store) -> Path:
+    """Where rejects and other run files go: the embedded data folder, else ./.jiandu."""
+    server = getattr(store, "server", None)
+    return server.path if server is not None else Path(".jiandu").resolve()
+
+
+# -- schema --------------------------------------------------------------------------------
+def cmd_schema(args: argparse.Namespace) -> int:
+    from graph.ontology import ONTOLOGY
+    from graph.schema import describe
+
+    if args.json:
+        data = {
+            "nodes": {label: {"zh": n.zh, "properties": {p.name: p.__dict__ for p in n.properties.values()}}
+                      for label, n in ONTOLOGY.nodes.items()},
+            "relationships": {t: {"zh": r.zh, "from": r.sources, "to": r.targets, "key": r.key,
+                                  "properties": {p.name: p.__dict__ for p in r.properties.values()}}
+                              for t, r in ONTOLOGY.relationships.items()},
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(describe())
+    return 0
+
+
+# -- ingest --------------------------------------------------------------------------------
+def _ingest(store: Store, paths: list[Path], batch_size: int):
+    from ingest.loader import ingest, structured_files
+
+    files = list(structured_files(paths))
+    total = sum(f.stat().st_size for f in files if f.exists()) * 2  # two passes: nodes, then relationships
+    with Progress(TextColumn("导入 ingest"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingest", total=total or None)
+        return ingest(store, paths, rejects_dir=_data_dir(store) / "rejects", batch_size=batch_size,
+                      on_progress=lambda n: progress.advance(task, n))
+
+
+def _print_report(report) -> None:
+    out.print(f"[bold]导入完成 (ingest done)[/]: {report.files} 个文件 files, 节点 nodes {report.nodes}, "
+              f"关系 relationships {report.relationships}, 拒收 rejected {report.rejected}, "
+              f"{report.seconds:.1f} 秒 s")
+    if report.rejected:
+        for reject in report.first_rejects[:20]:
+            err.print(f"[yellow]拒收 (rejected)[/] {reject.message()}", markup=True, highlight=False)
+        if report.rejected > 20:
+            err.print(f"… 另有 {report.rejected - 20} 条 (and {report.rejected - 20} more)")
+        err.print(f"被拒收的记录已保存 (rejected records kept in): {report.rejects_path}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.loader import IngestAborted
+
+    missing = [p for p in args.paths if not p.exists()]
+    for p in missing:
+        err.print(f"[red]找不到文件 (no such file or folder)[/]: {p}")
+    with open_store(args.store) as store:
+        try:
+            report = _ingest(store, [p for p in args.paths if p.exists()], args.batch_size)
+        except IngestAborted as exc:
+            err.print(f"[red]{exc}[/]")
+            return 1
+    _print_report(report)
+    return 2 if report.rejected or missing else 0
+
+
+# -- generate ------------------------------------------------------------------------------
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ingest.generator import generate, write_planted_doc
+
+    meta = generate(args.out, scale=args.scale, seed=args.seed, noise=args.noise)
+    write_planted_doc(args.out, meta)
+    nodes = sum(v for k, v in meta["counts"].items() if not k.isupper())
+    rels = sum(v for k, v in meta["counts"].items() if k.isupper())
+    out.print(f"已生成 (generated) {args.out}: {meta['counties']} 个县 counties, 节点 nodes {nodes}, 关系 relationships {rels}")
+    return 0
+
+
+# -- stats and demo ------------------------------------------------------------------------
+def _counts_table(counts: dict[str, dict[str, int]], expected: dict[str, int] | None = None) -> tuple[Table, bool]:
+    from graph.ontology import ONTOLOGY
+
+    table = Table(title="图谱内容 (graph contents)")
+    table.add_column("类型 kind")
+    table.add_column("名称 name")
+    table.add_column("数量 count", justify="right")
+    if expected is not None:
+        table.add_column("样例文件 sample", justify="right")
+    ok = True
+    for section, names in (("nodes", ONTOLOGY.nodes), ("relationships", ONTOLOGY.relationships)):
+        for name, kind in names.items():
+            have = counts[section][name]
+            row = [name, kind.zh, str(have)]
+            if expected is not None:
+                want = expected.get(name, 0)
+                ok &= have == want
+                row.append(("✓ " if have == want else "✗ ") + str(want))
+            if have or (expected and expected.get(name)):
+                table.add_row(*row)
+    return table, ok
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with open_store(args.store) as store:
+        counts = store.counts()
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        out.print(_counts_table(counts)[0])
+    return 0
+
+
+DEMO_STEPS: list[Callable[[Store, dict], None]] = []  # later stages (queries, pictures) append here
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ingest.loader import IngestAborted
+
+    from ingest.generator import PLANTED_FILE
+
+    meta = json.loads((SAMPLES / PLANTED_FILE).read_text(encoding="utf-8"))
+    out.rule("jiandu 演示 (demo)")
+    out.print(f"存储 (store): {resolve_url(args.store)}")
+    with open_store(args.store) as store:
+        store.clear()
+        try:
+            report = _ingest(store, [SAMPLES], batch_size=5000)
+        except IngestAborted as exc:
+            err.print(f"[red]{exc}[/]")
+            return 1
+        _print_report(report)
+        table, ok = _counts_table(store.counts(), meta["counts"])
+        out.print(table)
+        if not ok or report.rejected:
+            err.print("[red]图谱与样例文件不一致 (the graph does not match the sample files)[/]")
+            return 1
+        out.print("[green]✓ 图谱与样例文件一致 (graph matches the sample files)[/]")
+        for step in DEMO_STEPS:
+            step(store, {"as_of": meta["as_of"], "out": args.out, "planted": meta["planted"]})
+    return 0
+
+
+# -- server --------------------------------------------------------------------------------
+def cmd_server(args: argparse.Namespace) -> int:
+    from graph.embedded import EmbeddedServer
+
+    server = EmbeddedServer(args.path)
+    pid = server.server_pid()
+    if args.action == "status":
+        out.print(f"运行中 (running), pid {pid}" if pid else "未运行 (not running)")
+    elif args.action == "stop":
+        server.stop()
+        out.print("已停止 (stopped)")
+    return 0
+
+
+# -- wiring --------------------------------------------------------------------------------
+def _param_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jiandu",
+        description="监督图谱 jiandu: 一把手监督关系知识图谱 (a knowledge graph of supervision around top leaders)",
+    )
+    parser.add_argument("--store", default=None,
+                        help=f"存储地址 store URL (default ${ENV_URL} or falkordb+embedded://./.jiandu)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("schema", help="打印本体 print the ontology")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("ingest", help="导入 CSV/JSON/JSONL 记录 load records")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--batch-size", type=int, default=5000)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("generate", help="生成虚构数据 generate a fictional world")
+    p.add_argument("--scale", type=float, default=1.0, help="1 ≈ 10k nodes; 100 ≈ 1M nodes")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--noise", type=float, default=0.02, help="随机疏漏比例 share of random lapses (0 = none)")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("stats", help="图谱统计 counts per label and type")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("demo", help="演示: 用样例数据建图并检测 build the sample graph and run the detections")
+    p.add_argument("--out", type=Path, default=Path("out"), help="输出目录 output folder for the report")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("server", help="内置数据库 the embedded FalkorDB server")
+    p.add_argument("action", choices=["status", "stop"])
+    p.add_argument("--path", type=Path, default=Path(".jiandu"))
+    p.set_defaults(func=cmd_server)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _param_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StoreError as exc:
+        err.print(f"[red]存储错误 (store error)[/]: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        err.print("已中断 (interrupted)")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
