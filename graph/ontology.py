@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -59,7 +60,10 @@ class Property:
 def _as_str(name: str, raw: Any) -> str:
     if isinstance(raw, (dict, list)):
         raise FieldError(name, f"应为文本 (expected a string), 实为 {type(raw).__name__}")
-    return str(raw).strip()
+    text = str(raw).strip()
+    if "\x00" in text:
+        raise FieldError(name, "文本含空字符 NUL (text holds a NUL character)")
+    return text
 
 
 def _as_int(name: str, raw: Any) -> int:
@@ -79,9 +83,12 @@ def _as_float(name: str, raw: Any) -> float:
     if isinstance(raw, bool):
         raise FieldError(name, "应为数字 (expected a number), 实为布尔值")
     try:
-        return float(raw)
+        value = float(raw)
     except (TypeError, ValueError):
         raise FieldError(name, f"应为数字 (expected a number): {raw!r}") from None
+    if not math.isfinite(value):
+        raise FieldError(name, f"应为有限数字 (expected a finite number): {raw!r}")
+    return value
 
 
 def _as_bool(name: str, raw: Any) -> bool:
@@ -119,7 +126,7 @@ def _as_list(name: str, raw: Any) -> list[str]:
     for item in items:
         if isinstance(item, (dict, list)):
             raise FieldError(name, f"列表元素应为文本 (list items must be strings): {item!r}")
-        text = str(item).strip()
+        text = _as_str(name, item)
         if text:
             out.append(text)
     return out

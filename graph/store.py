@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -78,9 +79,16 @@ class Store(ABC):
     ) -> Result:
         """Run one statement. ``read_only`` makes the engine itself refuse writes."""
 
-    def write_batch(self, cypher: str, rows: list[dict[str, Any]]) -> Result:
+    def write_batch(self, cypher: str, rows: list[dict[str, Any]], **params: Any) -> Result:
         """Run ``cypher`` once with ``$rows`` bound to the batch (an UNWIND statement)."""
-        return self.run(cypher, {"rows": rows})
+        return self.run(cypher, {"rows": rows, **params})
+
+    def prepare_batch(self, cypher: str, rows: list[dict[str, Any]], **params: Any) -> Callable[[], Result]:
+        """Do the caller-side work of a batch now (encoding), and return what sends it.
+
+        Ingest prepares batch k+1 in its own thread while a writer thread sends batch k.
+        """
+        return lambda: self.write_batch(cypher, rows, **params)
 
     @abstractmethod
     def ensure_schema(self) -> None:

@@ -649,7 +649,8 @@ def write_planted_doc(out: Path, meta: dict[str, Any]) -> Path:
         lines.append(PATTERN_DOCS.get(key, ""))
         lines.append("")
         for entry in entries:
-            lines.append("- " + "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in entry.items()))
+            parts = (f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in entry.items())
+            lines.append("- " + "; ".join(parts))
         lines.append("")
     path = out / "PLANTED.md"
     path.write_text("\n".join(lines), encoding="utf-8")

