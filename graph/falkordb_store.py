@@ -39,6 +39,10 @@ def _plain(value: Any) -> Any:
     return plain(value)
 
 
+# No single call may wait longer than this for the server: a wedged server becomes an error,
+# not a hang. Queries that need a limit of their own pass timeout_ms, enforced by the engine.
+SOCKET_TIMEOUT = 600
+
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ODD_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f]")
 
@@ -92,7 +96,8 @@ class FalkorStore(Store):
     def connect(cls, host: str, port: int, username: str | None, password: str | None,
                 graph: str = GRAPH_NAME) -> FalkorStore:
         try:
-            db = FalkorDB(host=host, port=port, username=username, password=password)
+            db = FalkorDB(host=host, port=port, username=username, password=password,
+                          socket_timeout=SOCKET_TIMEOUT)
         except (redis.ConnectionError, OSError) as exc:
             raise StoreError(f"无法连接 FalkorDB (cannot reach FalkorDB) at {host}:{port}: {exc}") from None
         return cls(db, f"falkordb://{host}:{port}", graph)
@@ -171,7 +176,7 @@ class EmbeddedFalkorStore(FalkorStore):
         self.server = EmbeddedServer(path)
         socket = self.server.acquire()
         try:
-            db = FalkorDB(unix_socket_path=str(socket))
+            db = FalkorDB(unix_socket_path=str(socket), socket_timeout=SOCKET_TIMEOUT)
         except Exception:
             self.server.release()
             raise
