@@ -73,12 +73,18 @@ def _properties(kind: NodeType | RelType, record: dict[str, Any], reserved: tupl
     return props, dates
 
 
-def node_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology = ONTOLOGY) -> NodeRow:
+def _kind_name(record: Any, key: str, hint: str | None, known: dict[str, Any], what: str) -> str:
+    """The record's label or type (from the record, else from its file name), checked."""
     if not isinstance(record, dict):
         raise FieldError("record", f"记录应为对象 (a record must be an object), 实为 {type(record).__name__}")
-    label = _text(record, "label") or hint
-    if label not in onto.nodes:
-        raise FieldError("label", f"未知的节点类型 (unknown label) {label!r}; 可用 (known): {', '.join(onto.nodes)}")
+    name = _text(record, key) or hint
+    if name not in known:
+        raise FieldError(key, f"{what} {name!r}; 可用 (known): {', '.join(known)}")
+    return name
+
+
+def node_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology = ONTOLOGY) -> NodeRow:
+    label = _kind_name(record, "label", hint, onto.nodes, "未知的节点类型 (unknown label)")
     node_id = _text(record, "id")
     if not node_id:
         raise FieldError("id", "缺少 id (missing id)")
@@ -103,12 +109,7 @@ def _endpoint(rel: RelType, record: dict[str, Any], end: str) -> tuple[str, str]
 
 
 def rel_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology = ONTOLOGY) -> RelRow:
-    if not isinstance(record, dict):
-        raise FieldError("record", f"记录应为对象 (a record must be an object), 实为 {type(record).__name__}")
-    rtype = _text(record, "type") or hint
-    if rtype not in onto.relationships:
-        raise FieldError("type", f"未知的关系类型 (unknown relationship type) {rtype!r}; "
-                         f"可用 (known): {', '.join(onto.relationships)}")
+    rtype = _kind_name(record, "type", hint, onto.relationships, "未知的关系类型 (unknown relationship type)")
     rel = onto.relationship(rtype)
     source_label, source = _endpoint(rel, record, "from")
     target_label, target = _endpoint(rel, record, "to")
