@@ -132,16 +132,24 @@ class FalkorStore(Store):
         return Result(columns, rows, stats)
 
     def ensure_schema(self) -> None:
+        created = False
         existing = {(r[0], r[1]) for r in self._existing_indexes()}
         for stmt in schema.falkordb_indexes():
             label = stmt.split(":", 1)[1].split(")", 1)[0]
             prop = stmt.rsplit(".", 1)[1].rstrip(")")
             if (label, prop) not in existing:
                 self.run(stmt)
+                created = True
         have = {r[0] for r in self.run("CALL db.constraints() YIELD label RETURN label").rows}
         for args in schema.falkordb_constraints():
             if args[2] not in have:
                 self.db.connection.execute_command("GRAPH.CONSTRAINT", "CREATE", self.graph_name, *args)
+                created = True
+        self._wait_for_constraints()
+        if created:
+            self._compact_log()
+
+    def _wait_for_constraints(self) -> None:
         # constraints are built in the background; ingest must not start before they hold
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -151,6 +159,9 @@ class FalkorStore(Store):
             if any(s == "FAILED" for (s,) in status):
                 raise StoreError("唯一约束创建失败 (a uniqueness constraint failed: duplicate ids in the graph?)")
             time.sleep(0.02)
+
+    def _compact_log(self) -> None:
+        """Hook for stores with an append-only file to fold schema changes into a snapshot."""
 
     def _existing_indexes(self) -> list[tuple[str, str]]:
         try:
@@ -181,6 +192,25 @@ class EmbeddedFalkorStore(FalkorStore):
             self.server.release()
             raise
         super().__init__(db, f"falkordb+embedded://{self.server.path}", graph)
+
+    def _compact_log(self) -> None:
+        """Rewrite the append-only file after a schema change, and wait for it.
+
+        FalkorDB 4.x replays index and constraint commands out of step with the data (index
+        builds are asynchronous): replaying a log that dropped and re-created a graph's schema
+        logged thousands of "missing supporting exact-match index" errors here, and once
+        crashed the server on start. After a rewrite the schema lives in the snapshot at the
+        head of the log, and only data changes follow it.
+        """
+        conn = self.db.connection
+        with contextlib.suppress(redis.ResponseError):  # a rewrite already running is fine
+            conn.bgrewriteaof()
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            info = conn.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            time.sleep(0.02)
 
     def close(self) -> None:
         super().close()

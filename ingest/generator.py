@@ -521,6 +521,7 @@ def _county(world: World, city: dict[str, Any], k: int, plant: bool) -> dict[str
             world.yearly_education(bodies["cdi"], vunit)
             for post in vposts:
                 world.regular_talks(bodies["cdi"], post.leader, post.start, 150, kinds=("谈话提醒",))
+                world.audits_for(post, bodies["audit"])
             county["villages"].append((vunit, vposts))
     # background clues: one per some leaders, always disposed in time
     # (county 1's 住建 and 财政 bureaus are left out: planted clues about them must stand alone)

@@ -1,0 +1,212 @@
+"""The named query library: ``queries/*.cypher`` files, each documented in its header.
+
+Header format (``//`` comment lines at the top of the file)::
+
+    // collapse_clusters · 塌方式腐败 collapse-style clusters
+    // zh: 一句话说明它回答什么。
+    // en: One sentence saying what it answers.
+    // param min_leaders: int = 3 (min 1) · 最少涉案人数 minimum distinct leaders
+    // param as_of: date = today · 基准日 the day "now" means
+    // column unit_id · 单位 id
+    // requires: case_id Case          (the id must name an existing Case; "optional" after it:
+    //                                   only when given)
+    // post: case_links                (Python finishing step in queries/post.py)
+
+Parameters are checked and converted before anything reaches the store. Defaults may be
+``today`` (dates) or ``null``. A query whose question is a graph algorithm (connected
+groups of linked cases) or arithmetic Cypher does badly (z-scores, a combined score) names a
+``post`` step: its Cypher fetches the data and Python finishes the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from graph.store import Result, Store
+
+QUERY_DIR = Path(__file__).resolve().parent
+_PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*·\s*(.*)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class QueryError(ValueError):
+    """A named query could not be run as asked; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # int, float, str, bool, date
+    default: Any
+    minimum: int | None
+    doc: str
+
+    def convert(self, raw: Any) -> Any:
+        """Check and convert one value (a string from the command line, or a Python value)."""
+        if raw is None or (isinstance(raw, str) and raw.lower() in ("", "null", "none")):
+            return None
+        try:
+            value = _CONVERT[self.type](raw)
+        except (TypeError, ValueError):
+            raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be {self.type}): "
+                             f"{raw!r}") from None
+        if self.minimum is not None and value < self.minimum:
+            raise QueryError(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
+                             f"{self.minimum}): {raw!r}")
+        return value
+
+    def default_value(self) -> Any:
+        if self.default == "today":
+            return dt.date.today().isoformat()
+        return self.convert(self.default)
+
+
+def _to_int(raw: Any) -> int:
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _to_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes", "是"):
+        return True
+    if text in ("false", "0", "no", "否"):
+        return False
+    raise ValueError(raw)
+
+
+def _to_date(raw: Any) -> str:
+    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
+    if text == "today":
+        return dt.date.today().isoformat()
+    if not _DATE.match(text):
+        raise ValueError(raw)
+    dt.date.fromisoformat(text)
+    return text
+
+
+def _to_str(raw: Any) -> str:
+    if isinstance(raw, (dict, list)):
+        raise ValueError(raw)
+    return str(raw)
+
+
+_CONVERT = {"int": _to_int, "float": float, "bool": _to_bool, "date": _to_date, "str": _to_str}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    zh: str
+    en: str
+    params: dict[str, Param]
+    columns: dict[str, str]
+    cypher: str
+    requires: tuple[tuple[str, str, bool], ...] = ()  # (param, label, optional)
+    post: str | None = None
+    path: Path = field(default=QUERY_DIR)
+
+    def bind(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Defaults filled in, every value checked; unknown names refused."""
+        unknown = sorted(set(given) - set(self.params))
+        if unknown:
+            raise QueryError(f"{self.name} 没有参数 {', '.join(unknown)} (unknown parameter); "
+                             f"可用 (known): {', '.join(self.params) or '无 none'}")
+        bound = {}
+        for name, param in self.params.items():
+            bound[name] = param.convert(given[name]) if name in given else param.default_value()
+        return bound
+
+
+def parse(path: Path) -> NamedQuery:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = []
+    for line in lines:
+        if not line.startswith("//"):
+            break
+        header.append(line[2:].strip())
+    body = "\n".join(lines[len(header):]).strip()
+    if not header or "·" not in header[0]:
+        raise ValueError(f"{path.name}: the first line must be '// name · title'")
+    name, title = (part.strip() for part in header[0].split("·", 1))
+    zh = en = ""
+    params: dict[str, Param] = {}
+    columns: dict[str, str] = {}
+    requires: list[tuple[str, str, bool]] = []
+    post = None
+    for entry in header[1:]:
+        if entry.startswith("zh:"):
+            zh = (zh + " " + entry[3:].strip()).strip()
+        elif entry.startswith("en:"):
+            en = (en + " " + entry[3:].strip()).strip()
+        elif entry.startswith("param "):
+            m = _PARAM.match(entry)
+            if not m:
+                raise ValueError(f"{path.name}: cannot read {entry!r}")
+            pname, ptype, default, minimum, doc = m.groups()
+            params[pname] = Param(pname, ptype, default, int(minimum) if minimum else None, doc.strip())
+        elif entry.startswith("column "):
+            cname, _, doc = entry[len("column "):].partition("·")
+            columns[cname.strip()] = doc.strip()
+        elif entry.startswith("requires:"):
+            pname, label, *flag = entry[len("requires:"):].split()
+            requires.append((pname, label, flag == ["optional"]))
+        elif entry.startswith("post:"):
+            post = entry[len("post:"):].strip()
+    if name != path.stem:
+        raise ValueError(f"{path.name}: header names {name!r}")
+    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), post, path)
+
+
+@cache
+def library() -> dict[str, NamedQuery]:
+    """Every named query, by name."""
+    return {q.name: q for q in (parse(p) for p in sorted(QUERY_DIR.glob("*.cypher")))}
+
+
+def get(name: str) -> NamedQuery:
+    try:
+        return library()[name]
+    except KeyError:
+        raise QueryError(f"没有名为 {name!r} 的查询 (no such query); 可用 (known): {', '.join(library())}") from None
+
+
+def run_named(name: str, store: Store, **params: Any) -> Result:
+    """Run a named query with checked parameters; the notebook and CLI entry point.
+
+    >>> run_named("collapse_clusters", store, min_leaders=3)   # doctest: +SKIP
+    """
+    query = get(name)
+    bound = query.bind(params)
+    for pname, label, optional in query.requires:
+        if bound.get(pname) is None and optional:
+            continue
+        if bound.get(pname) is None:
+            raise QueryError(f"{name} 需要参数 {pname} (parameter {pname} is required)")
+        found = store.run(f"MATCH (n:{label} {{id: $id}}) RETURN count(n)", {"id": bound[pname]}, read_only=True)
+        if not found.scalar():
+            raise QueryError(f"没有 id 为 {bound[pname]!r} 的 {label} (no {label} with this id)")
+    result = store.run(query.cypher, bound, read_only=True)
+    if query.post:
+        from queries import post
+
+        result = getattr(post, query.post)(result, bound)
+    return _tidy(result)
+
+
+def _tidy(result: Result) -> Result:
+    """Lists of ids and names come back sorted, so output is stable across engines."""
+    for row in result.rows:
+        for i, value in enumerate(row):
+            if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+                row[i] = sorted(value)
+    return result

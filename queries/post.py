@@ -1,0 +1,96 @@
+"""Python finishing steps for named queries whose last step Cypher does badly.
+
+Each takes the Cypher result and the bound parameters and returns the final result.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graph.store import Result
+
+
+def regional_outliers(result: Result, params: dict[str, Any]) -> Result:
+    """z = (rate − mean of the siblings' rates) / population std of the siblings' rates.
+
+    Siblings share the parent region; regions with no leaders have no rate and are left out
+    of every comparison. z is None with fewer than two siblings or when they do not vary.
+    """
+    rows = result.records()
+    for row in rows:
+        row["rate"] = row["involved"] / row["leaders"] if row["leaders"] else None
+    by_parent: dict[Any, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_parent[row["parent_id"]].append(row)
+    out = []
+    for row in rows:
+        others = [r["rate"] for r in by_parent[row["parent_id"]] if r is not row and r["rate"] is not None]
+        mean = statistics.fmean(others) if others else None
+        std = statistics.pstdev(others) if len(others) >= 2 else None
+        z = None
+        if row["rate"] is not None and std:
+            z = round((row["rate"] - mean) / std, 6)
+        if params.get("min_z") is not None and (z is None or z < params["min_z"]):
+            continue
+        out.append([row["region_id"], row["region"], row["parent_id"], row["leaders"], row["involved"],
+                    None if row["rate"] is None else round(row["rate"], 6),
+                    None if mean is None else round(mean, 6), None if std is None else round(std, 6), z])
+    out.sort(key=lambda r: (r[8] is None, -(r[8] or 0), r[0]))
+    columns = ["region_id", "region", "parent_id", "leaders", "involved", "rate", "siblings_mean", "siblings_std", "z"]
+    return Result(columns, out)
+
+
+def case_links(result: Result, params: dict[str, Any]) -> Result:
+    """One row per linked case, its reasons and what it is linked through."""
+    linked: dict[str, dict[str, Any]] = {}
+    for other_id, other, reason, via in result.rows:
+        entry = linked.setdefault(other_id, {"other": other, "reasons": set(), "via": set()})
+        entry["reasons"].add(reason)
+        entry["via"].add(f"{reason}:{via}")
+    rows = [[params["case_id"], other_id, e["other"], sorted(e["reasons"]), sorted(e["via"])]
+            for other_id, e in sorted(linked.items())]
+    return Result(["case_id", "other_id", "other", "reasons", "via"], rows)
+
+
+def case_clusters(result: Result, params: dict[str, Any]) -> Result:
+    """Connected groups of linked cases, largest first."""
+    graph = nx.Graph()
+    for a, b, reason in result.rows:
+        if graph.has_edge(a, b):
+            graph[a][b]["reasons"].add(reason)
+        else:
+            graph.add_edge(a, b, reasons={reason})
+    groups = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    rows = []
+    for number, cases in enumerate(groups, start=1):
+        sub = graph.subgraph(cases)
+        reasons = sorted(set().union(*(d["reasons"] for _, _, d in sub.edges(data=True))))
+        rows.append([number, len(cases), cases, reasons, sub.number_of_edges()])
+    return Result(["cluster", "size", "case_ids", "reasons", "links"], rows)
+
+
+WEIGHTS = {"cases": 30, "top_involved": 20, "clue_density": 15, "overdue": 15, "uncovered": 20}
+
+
+def portrait_score(cases: int, top_involved: bool, clue_density: float, overdue: int, coverage: float) -> float:
+    """The combined political-ecology score, 0–100; higher needs more attention."""
+    return round(WEIGHTS["cases"] * min(cases, 3) / 3 + WEIGHTS["top_involved"] * bool(top_involved)
+                 + WEIGHTS["clue_density"] * min(clue_density, 1.0) + WEIGHTS["overdue"] * min(overdue, 5) / 5
+                 + WEIGHTS["uncovered"] * (1 - coverage), 2)
+
+
+def unit_portrait(result: Result, params: dict[str, Any]) -> Result:
+    rows = []
+    for r in result.records():
+        density = round(r["clues"] / r["leaders"], 6) if r["leaders"] else 0.0
+        coverage = round(r["covered"] / r["leaders"], 6) if r["leaders"] else 1.0
+        score = portrait_score(r["cases"], r["top_involved"], density, r["overdue"], coverage)
+        rows.append([r["unit_id"], r["unit"], r["cases"], bool(r["top_involved"]), r["leaders"], density,
+                     r["overdue"], coverage, score])
+    rows.sort(key=lambda r: (-r[8], r[0]))
+    columns = ["unit_id", "unit", "cases", "top_involved", "leaders", "clue_density", "overdue", "coverage", "score"]
+    return Result(columns, rows[: params["limit"]])

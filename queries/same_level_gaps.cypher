@@ -1,0 +1,35 @@
+// same_level_gaps · 同级监督空白 same-level oversight gaps
+// zh: 党委的现任班子成员（以及同级部门的现任一把手）中，同级纪委监委在 months 个月内未对其开展任何监督（谈话、函询等）的人；纪委监委本身的在职人员除外。
+// en: Current members of a 党委 (committee posts), and current 一把手 of the departments of the same region and level, whom the same-level 纪委监委 (OVERSEES mode 同级) has not supervised by any act in the last `months` months; people holding a current post in that 纪委监委 are left out.
+// param months: int = 12 (min 1) · 月数 window in months
+// param as_of: date = today · 基准日 the day "now" means
+// column party_id · 党委 id
+// column party · 党委名称
+// column body_id · 同级纪委监委 id
+// column body · 同级纪委监委名称
+// column leader_id · 领导干部 id
+// column leader · 姓名
+// column unit_id · 任职单位 id
+// column unit · 任职单位
+// column title · 职务
+// column last_supervised · 该纪委最近一次监督日期 last act by that body (null: never)
+MATCH (b:OversightBody {kind: '纪委监委'})-[:OVERSEES {mode: '同级'}]->(party:Unit {kind: '党委'})
+OPTIONAL MATCH (party)-[:IN_REGION]->(:Region)<-[:IN_REGION]-(d:Unit {kind: '部门'})
+WHERE d.admin_level = party.admin_level
+WITH b, party, collect(DISTINCT d) AS departments
+WITH b, party, [party] + departments AS units
+UNWIND units AS u
+MATCH (l:Leader)-[p:HOLDS_POST]->(u)
+WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
+  AND ((u = party AND p.committee = true) OR (u <> party AND p.top_leader = true))
+OPTIONAL MATCH (l)-[q:HOLDS_POST]->(b)
+WHERE (q.start IS NULL OR q.start <= date($as_of)) AND (q.end IS NULL OR q.end >= date($as_of))
+WITH b, party, l, p, u, count(q) AS in_body
+WHERE in_body = 0
+OPTIONAL MATCH (b)-[s:SUPERVISED]->(l)
+WHERE s.date <= date($as_of)
+WITH b, party, l, p, u, max(s.date) AS last
+WHERE last IS NULL OR last < date($as_of) - duration({months: $months})
+RETURN party.id AS party_id, party.name AS party, b.id AS body_id, b.name AS body, l.id AS leader_id,
+       l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, last AS last_supervised
+ORDER BY party_id, leader_id, unit_id

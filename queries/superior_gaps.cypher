@@ -1,0 +1,27 @@
+// superior_gaps · 上级监督空白 gaps in supervision from above
+// zh: 现任一把手中，上级（对其单位“上级”监督的机构，或其上级单位的现任一把手）在 months 个月内没有与其谈话（谈话提醒、廉政谈话、约谈、诫勉谈话）的人。
+// en: Current 一把手 whom the level above (an oversight body that OVERSEES their unit with mode 上级, or the current 一把手 of the unit theirs is SUBORDINATE_TO) has not talked to (谈话提醒, 廉政谈话, 约谈, 诫勉谈话) in the last `months` months.
+// param months: int = 6 (min 1) · 月数 window in months
+// param as_of: date = today · 基准日 the day "now" means
+// column leader_id · 一把手 id
+// column leader · 姓名
+// column unit_id · 单位 id
+// column unit · 单位名称
+// column title · 职务
+// column since · 任职起 in post since
+// column last_talk · 上级最近一次谈话 last talk from above (null: never)
+MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
+WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
+OPTIONAL MATCH (b:OversightBody)-[:OVERSEES {mode: '上级'}]->(u)
+WITH l, p, u, collect(DISTINCT b) AS bodies
+OPTIONAL MATCH (u)-[:SUBORDINATE_TO]->(:Unit)<-[q:HOLDS_POST {top_leader: true}]-(boss:Leader)
+WHERE (q.start IS NULL OR q.start <= date($as_of)) AND (q.end IS NULL OR q.end >= date($as_of))
+WITH l, p, u, bodies, collect(DISTINCT boss) AS bosses
+WITH l, p, u, bodies + bosses AS above
+OPTIONAL MATCH (x)-[s:SUPERVISED]->(l)
+WHERE x IN above AND s.kind IN ['谈话提醒', '廉政谈话', '约谈', '诫勉谈话'] AND s.date <= date($as_of)
+WITH l, p, u, max(s.date) AS last
+WHERE last IS NULL OR last < date($as_of) - duration({months: $months})
+RETURN l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, p.start AS since,
+       last AS last_talk
+ORDER BY unit_id, leader_id
