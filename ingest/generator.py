@@ -202,9 +202,11 @@ class World:
         self.w.rel("SUPERVISED", body, target, source_label="OversightBody", target_label=target_label,
                    kind=kind, date=date)
 
-    def regular_talks(self, body: str, leader: str, since: dt.date, every_days: int, kinds=TALKS) -> None:
-        """Talks from ``body`` from ``since`` to AS_OF, the last one within ``every_days`` of AS_OF."""
-        date = AS_OF - dt.timedelta(days=self.rng.randint(10, every_days - 20))
+    def regular_talks(self, body: str, leader: str, since: dt.date, every_days: int, kinds=TALKS,
+                      quiet_days: int = 0) -> None:
+        """Talks from ``body`` from ``since`` to AS_OF, the last one within ``every_days`` of AS_OF
+        (or, for a planted gap, none in the last ``quiet_days``)."""
+        date = AS_OF - dt.timedelta(days=quiet_days + self.rng.randint(10, every_days - 20))
         floor = max(since, AS_OF - dt.timedelta(days=3 * 365))
         while date >= floor:
             if not self.lapse():
@@ -491,10 +493,13 @@ def _county(world: World, city: dict[str, Any], k: int, plant: bool) -> dict[str
         tposts = world.staff(tunit, [("党委书记", True), (town[-1] + "长", False), ("党委副书记", False),
                                      ("纪委书记", False)])
         world.yearly_education(bodies["cdi"], tunit)
+        quiet = plant and k == 1 and not county["townships"]  # planted: no talk from above for 9+ months
         for post in tposts:
             if post.top:
-                world.regular_talks(bodies["cdi"], post.leader, post.start, 120)
+                world.regular_talks(bodies["cdi"], post.leader, post.start, 120, quiet_days=270 if quiet else 0)
                 world.audits_for(post, bodies["audit"])
+                if quiet:
+                    world.planted.add("superior_gaps", leader=post.leader, unit=tunit)
             else:
                 world.deputy_acts(bodies["cdi"], post.leader, post.start)
         county["townships"].append((tunit, tposts))
@@ -530,6 +535,8 @@ def _county(world: World, city: dict[str, Any], k: int, plant: bool) -> dict[str
     everyone += [p for _, posts in (*county["townships"], *county["health"]) for p in posts]
     for post in rng.sample(everyone, k=min(len(everyone), 25)):
         world.background_clue(bodies["cdi"], post.leader)
+    if world.noise:
+        _noise_cases(world, county)
     # one background case: a village branch secretary, from a clue that was acted on
     vunit, vposts = rng.choice(county["villages"])
     opened = world.day(dt.date(2024, 1, 1), dt.date(2025, 12, 31))
@@ -544,6 +551,37 @@ def _county(world: World, city: dict[str, Any], k: int, plant: bool) -> dict[str
     for i in range(0, len(units), 5):
         world.inspection(bodies["xuncha"], units[i:i + 5], world.day(dt.date(2023, 9, 1), dt.date(2025, 12, 31)))
     return county
+
+
+def _noise_cases(world: World, county: dict[str, Any]) -> None:
+    """Random extra cases and clues, so random worlds exercise every query (noise > 0 only)."""
+    rng, w, cdi = world.rng, world.w, county["bodies"]["cdi"]
+    units = [*county["departments"].values(), *county["townships"], *county["health"]]
+    persons = [w.node("Person", world.new_id("P"), name=world.person_name(), occupation="商人") for _ in range(2)]
+    previous_clue = None
+    for _ in range(max(1, round(world.noise * 40))):
+        unit, posts = rng.choice(units)
+        involved = [(p.leader, "Leader", rng.choice(("主要涉案人", "共同涉案人")))
+                    for p in rng.sample(posts, k=rng.randint(1, len(posts)))]
+        if rng.random() < 0.3:
+            involved.append((rng.choice(persons), "Person", "行贿人"))
+        opened = world.day(dt.date(2022, 1, 1), AS_OF)
+        stage = rng.choice(("初核", "立案", "审查调查", "结案"))
+        case = world.case("随机案件", opened, cdi, unit, involved, stage=stage)
+        if rng.random() < 0.5:
+            clue = previous_clue if previous_clue and rng.random() < 0.3 else world.clue(
+                cdi, involved[0][0], rng.choice(CHANNELS), opened - dt.timedelta(days=rng.randint(1, 400)),
+                rng.choice(("予以了结", "立案", "待处置")), None if rng.random() < 0.3 else opened)
+            w.rel("LED_TO", clue, case)
+            previous_clue = clue
+        for who, label, _role in involved:
+            if label == "Leader" and rng.random() < 0.3:
+                w.rel("SANCTIONED", who, case, kind=rng.choice(("党纪处分", "政务处分", "组织处理")),
+                      date=opened + dt.timedelta(days=rng.randint(30, 200)))
+    for _ in range(max(1, round(world.noise * 30))):
+        _, posts = rng.choice(units)
+        world.clue(cdi, rng.choice(posts).leader, rng.choice(CHANNELS), world.day(dt.date(2024, 1, 1), AS_OF),
+                   rng.choice(("待处置", "予以了结", "谈话函询")), None)
 
 
 def _plant(world: World, city: dict[str, Any], counties: list[dict[str, Any]]) -> None:
@@ -632,6 +670,8 @@ PATTERN_DOCS = {
                                      "(query: clue_backlog).",
     "overdue_rectification": "整改逾期 overdue: findings of a 2025 巡察 round past deadline and not closed "
                              "(query: overdue_rectification).",
+    "superior_gaps": "上级监督 gap: a township 党委书记 with no talk from the county 纪委监委 in the last nine "
+                     "months (query: superior_gaps).",
     "case_links": "串案 linked cases: two cases with no shared leader, unit or clue, tied by one briber (Person) "
                   "and by their leaders' overlapping tenures in one city bureau (query: case_links).",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Callable
@@ -12,10 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from graph.store import ENV_URL, Store, StoreError, open_store, resolve_url
+from graph.store import ENV_URL, Result, Store, StoreError, open_store, resolve_url
+from queries.library import QueryError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "ingest" / "samples"
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -161,6 +163,114 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- queries --------------------------------------------------------------------------------
+def _params(pairs: list[str]) -> dict[str, str]:
+    out_params = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise QueryError(f"参数格式应为 key=value (parameters are key=value): {pair!r}")
+        out_params[key.strip()] = value
+    return out_params
+
+
+def _print_result(result, fmt: str, title: str | None = None) -> None:
+    if fmt == "json":
+        print(json.dumps(result.records(), ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow(["|".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v) for v in row])
+        return
+    table = Table(title=title, show_lines=False)
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*("、".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)) for v in row))
+    out.print(table)
+    out.print(f"{len(result.rows)} 行 rows")
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from queries.library import library
+
+    table = Table(title="检测查询 (named queries)")
+    table.add_column("名称 name")
+    table.add_column("说明 what it answers", overflow="fold")
+    table.add_column("参数 parameters", overflow="fold")
+    for q in library().values():
+        params = ", ".join(f"{p.name}={p.default}" for p in q.params.values())
+        table.add_row(q.name, f"{q.title}\n{q.zh}", params)
+    out.print(table)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from queries.library import get, run_named
+
+    query = get(args.name)
+    with open_store(args.store) as store:
+        result = run_named(query.name, store, **_params(args.param))
+    _print_result(result, args.format, f"{query.name} · {query.title}")
+    return 0
+
+
+def cmd_cypher(args: argparse.Namespace) -> int:
+    if args.file:
+        text = args.file.read_text(encoding="utf-8")
+    elif args.text in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        text = args.text
+    params = {k: _literal_param(v) for k, v in _params(args.param).items()}
+    with open_store(args.store) as store:
+        # the engine itself refuses writes here (FalkorDB GRAPH.RO_QUERY, Neo4j read access mode)
+        result = store.run(text, params, read_only=True, timeout_ms=args.timeout_ms)
+    _print_result(result, args.format)
+    return 0
+
+
+def _literal_param(value: str):
+    """--param values: JSON when they parse as JSON (numbers, true, lists), else plain text."""
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def demo_queries(store: Store, context: dict) -> None:
+    """Run every named query on the sample and say what each found."""
+    from queries.library import library, run_named
+
+    planted = context["planted"]
+    special = {"case_links": {"case_id": planted["case_links"][0]["cases"][0]},
+               "leader_dossier": {"leader_id": planted["collapse_clusters"][0]["top_leader"]},
+               "unit_portrait": {"limit": 5}}
+    context["results"] = {}
+    for name, query in library().items():
+        params = {k: context["as_of"] for k in ("as_of", "until") if k in query.params}
+        params.update(special.get(name, {}))
+        result = run_named(name, store, **params)
+        context["results"][name] = (params, result)
+        out.rule(f"{query.name} · {query.title}")
+        _print_result(Result(result.columns, result.rows[:8]), "table")
+    from queries.planted import check
+
+    out.rule("预置模式核对 (planted patterns)")
+    failed = 0
+    for query, ok, found, expected in check(store, planted, context["as_of"]):
+        failed += not ok
+        out.print(("[green]✓[/] " if ok else "[red]✗[/] ") + f"{query}: "
+                  + ("找到预置模式 (found exactly what was planted)" if ok else f"found {found}, planted {expected}"))
+    if failed:
+        raise SystemExit(f"{failed} 个预置模式未被发现 (planted patterns not found)")
+
+
+DEMO_STEPS.append(demo_queries)
+
+
 # -- server --------------------------------------------------------------------------------
 def cmd_server(args: argparse.Namespace) -> int:
     from graph.embedded import EmbeddedServer
@@ -209,6 +319,25 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("out"), help="输出目录 output folder for the report")
     p.set_defaults(func=cmd_demo)
 
+    p = sub.add_parser("queries", help="列出检测查询 list the named queries")
+    p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser("query", help="运行检测查询 run a named query")
+    p.add_argument("name")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="参数 parameter (repeatable)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", default="table")
+    p.add_argument("--csv", dest="format", action="store_const", const="csv")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("cypher", help="运行只读 Cypher run your own read-only Cypher")
+    p.add_argument("text", nargs="?", help="查询文本; '-' 或省略则从标准输入读 (or '-' / nothing for stdin)")
+    p.add_argument("--file", "-f", type=Path, help="从文件读取 read the query from a file")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE")
+    p.add_argument("--timeout-ms", type=int, default=30_000)
+    p.add_argument("--json", dest="format", action="store_const", const="json", default="table")
+    p.add_argument("--csv", dest="format", action="store_const", const="csv")
+    p.set_defaults(func=cmd_cypher)
+
     p = sub.add_parser("server", help="内置数据库 the embedded FalkorDB server")
     p.add_argument("action", choices=["status", "stop"])
     p.add_argument("--path", type=Path, default=Path(".jiandu"))
@@ -220,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _param_parser().parse_args(argv)
     try:
         return args.func(args)
+    except QueryError as exc:
+        err.print(f"[red]查询参数错误 (bad query request)[/]: {exc}")
+        return 2
     except StoreError as exc:
         err.print(f"[red]存储错误 (store error)[/]: {exc}")
         return 1
