@@ -165,6 +165,7 @@ class RelType:
     key: tuple[str, ...]
     properties: dict[str, Property]
     style: dict[str, Any] = field(default_factory=dict)
+    hierarchy: bool = False
 
     def prop(self, name: str) -> Property:
         return self.properties[name]
@@ -238,6 +239,7 @@ def load(path: Path | None = None) -> Ontology:
             key=tuple(spec.get("key", ())),
             properties=props,
             style=spec.get("style", {}),
+            hierarchy=bool(spec.get("hierarchy", False)),
         )
     return Ontology(nodes=nodes, relationships=rels, provenance=_properties(data["provenance"], "provenance"))
 

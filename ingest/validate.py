@@ -113,6 +113,8 @@ def rel_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology 
     rel = onto.relationship(rtype)
     source_label, source = _endpoint(rel, record, "from")
     target_label, target = _endpoint(rel, record, "to")
+    if rel.hierarchy and (source_label, source) == (target_label, target):
+        raise FieldError("to", f"{rel.type} 不能指向自身 (a {rel.type} hierarchy cannot point a node at itself)")
     props, dates = _properties(rel, record, REL_RESERVED)
     rel_id = _text(record, "id") or identity(rel, source, target, {**props, **{k[2:]: v for k, v in dates.items()}})
     row = {"id": rel_id, "from": source, "to": target, "p": props, "line": line, **dates}

@@ -12,8 +12,10 @@
 // column title · 职务
 // column start · 任职起
 // column end · 任职止
+// let: tenure_start_before = as_of - years years
+// let: left_before = as_of - months months
 MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
-WHERE p.start IS NOT NULL AND p.start <= date($as_of) - duration({years: $years})
+WHERE p.start IS NOT NULL AND p.start <= date($tenure_start_before)
   AND (p.end IS NULL OR p.end >= date($as_of))
 OPTIONAL MATCH (a:Audit)-[:AUDITS]->(l)
 WHERE a.kind IN ['任期经济责任审计', '离任经济责任审计'] AND a.date >= p.start AND a.date <= date($as_of)
@@ -24,7 +26,7 @@ RETURN 'long_tenure' AS gap, l.id AS leader_id, l.name AS leader, u.id AS unit_i
        p.start AS start, p.end AS end
 UNION ALL
 MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
-WHERE p.end IS NOT NULL AND p.end < date($as_of) - duration({months: $months})
+WHERE p.end IS NOT NULL AND p.end < date($left_before)
 OPTIONAL MATCH (a:Audit {kind: '离任经济责任审计'})-[:AUDITS]->(l)
 WHERE (p.start IS NULL OR a.date >= p.start) AND (a)-[:COVERS]->(u)
 WITH l, p, u, count(a) AS audits

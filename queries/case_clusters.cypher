@@ -10,17 +10,18 @@
 // post: case_clusters
 MATCH (k:Case)<-[:INVOLVED_IN]-(x)-[:INVOLVED_IN]->(o:Case)
 WHERE k.id < o.id
-RETURN k.id AS a, o.id AS b, CASE WHEN 'Leader' IN labels(x) THEN 'shared_leader' ELSE 'shared_person' END AS reason
+RETURN k.id AS a, o.id AS b, CASE WHEN 'Leader' IN labels(x) THEN 'shared_leader' ELSE 'shared_person' END AS reason,
+       null AS a_opened, null AS b_opened
 UNION ALL
 MATCH (k:Case)-[:CONCERNS]->(:Unit)<-[:CONCERNS]-(o:Case)
-WHERE k.id < o.id AND o.opened >= k.opened - duration({days: $days}) AND o.opened <= k.opened + duration({days: $days})
-RETURN k.id AS a, o.id AS b, 'shared_unit' AS reason
+WHERE k.id < o.id
+RETURN k.id AS a, o.id AS b, 'shared_unit' AS reason, k.opened AS a_opened, o.opened AS b_opened
 UNION ALL
 MATCH (k:Case)<-[:LED_TO]-(:Clue)-[:LED_TO]->(o:Case)
 WHERE k.id < o.id
-RETURN k.id AS a, o.id AS b, 'shared_clue' AS reason
+RETURN k.id AS a, o.id AS b, 'shared_clue' AS reason, null AS a_opened, null AS b_opened
 UNION ALL
 MATCH (k:Case)<-[:INVOLVED_IN]-(a:Leader)-[p:HOLDS_POST]->()<-[q:HOLDS_POST]-(b:Leader)-[:INVOLVED_IN]->(o:Case)
 WHERE k.id < o.id AND a <> b
   AND (p.start IS NULL OR q.end IS NULL OR p.start <= q.end) AND (q.start IS NULL OR p.end IS NULL OR q.start <= p.end)
-RETURN k.id AS a, o.id AS b, 'overlapping_tenure' AS reason
+RETURN k.id AS a, o.id AS b, 'overlapping_tenure' AS reason, null AS a_opened, null AS b_opened

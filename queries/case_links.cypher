@@ -10,20 +10,25 @@
 // column reasons · 关联原因 shared_leader / shared_person / shared_unit / shared_clue / overlapping_tenure
 // column via · 关联经由 "reason:id" of the shared leader, person, unit or clue
 // post: case_links
+// (the days between two openings are counted in the post step: FalkorDB's date arithmetic
+// is off by one across a leap day)
 MATCH (k:Case {id: $case_id})<-[:INVOLVED_IN]-(x)-[:INVOLVED_IN]->(o:Case)
 WHERE o <> k
 RETURN o.id AS other_id, o.name AS other, CASE WHEN 'Leader' IN labels(x) THEN 'shared_leader' ELSE 'shared_person' END AS reason,
-       x.id AS via
+       x.id AS via, null AS opened, null AS other_opened
 UNION ALL
 MATCH (k:Case {id: $case_id})-[:CONCERNS]->(u:Unit)<-[:CONCERNS]-(o:Case)
-WHERE o <> k AND o.opened >= k.opened - duration({days: $days}) AND o.opened <= k.opened + duration({days: $days})
-RETURN o.id AS other_id, o.name AS other, 'shared_unit' AS reason, u.id AS via
+WHERE o <> k
+RETURN o.id AS other_id, o.name AS other, 'shared_unit' AS reason, u.id AS via, k.opened AS opened,
+       o.opened AS other_opened
 UNION ALL
 MATCH (k:Case {id: $case_id})<-[:LED_TO]-(c:Clue)-[:LED_TO]->(o:Case)
 WHERE o <> k
-RETURN o.id AS other_id, o.name AS other, 'shared_clue' AS reason, c.id AS via
+RETURN o.id AS other_id, o.name AS other, 'shared_clue' AS reason, c.id AS via, null AS opened,
+       null AS other_opened
 UNION ALL
 MATCH (k:Case {id: $case_id})<-[:INVOLVED_IN]-(a:Leader)-[p:HOLDS_POST]->(u)<-[q:HOLDS_POST]-(b:Leader)-[:INVOLVED_IN]->(o:Case)
 WHERE o <> k AND a <> b
   AND (p.start IS NULL OR q.end IS NULL OR p.start <= q.end) AND (q.start IS NULL OR p.end IS NULL OR q.start <= p.end)
-RETURN o.id AS other_id, o.name AS other, 'overlapping_tenure' AS reason, u.id AS via
+RETURN o.id AS other_id, o.name AS other, 'overlapping_tenure' AS reason, u.id AS via, null AS opened,
+       null AS other_opened

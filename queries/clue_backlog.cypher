@@ -11,19 +11,23 @@
 // column channels · 渠道 channels
 // column case_id · 后来的案件 id (closed_then_case)
 // column since · 最早受理日期 earliest received
+// let: stale_before = as_of - days days
+// let: window_start = as_of - window_days days
 MATCH (c:Clue {status: '待处置'})-[:ABOUT]->(l:Leader)-[p:HOLDS_POST {top_leader: true}]->(:Unit)
 WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
-  AND c.received <= date($as_of) - duration({days: $days})
+  AND c.received <= date($stale_before)
 WITH l, collect(DISTINCT c.id) AS clue_ids, collect(DISTINCT c.channel) AS channels, min(c.received) AS since
 RETURN 'undisposed' AS kind, l.id AS leader_id, l.name AS leader, clue_ids, channels, null AS case_id, since
 UNION ALL
 MATCH (c:Clue)-[:ABOUT]->(l:Leader)
-WHERE c.received >= date($as_of) - duration({days: $window_days}) AND c.received <= date($as_of)
+WHERE c.received >= date($window_start) AND c.received <= date($as_of)
 WITH l, collect(DISTINCT c.id) AS clue_ids, collect(DISTINCT c.channel) AS channels, min(c.received) AS since
 WHERE size(channels) >= 2
 RETURN 'multi_channel' AS kind, l.id AS leader_id, l.name AS leader, clue_ids, channels, null AS case_id, since
 UNION ALL
 MATCH (c:Clue {status: '予以了结'})-[:ABOUT]->(l:Leader)-[:INVOLVED_IN]->(k:Case)
 WHERE k.opened > coalesce(c.disposed, c.received) AND k.opened <= date($as_of)
-RETURN 'closed_then_case' AS kind, l.id AS leader_id, l.name AS leader, [c.id] AS clue_ids, [c.channel] AS channels,
+// DISTINCT: a leader may hold two roles in one case; FalkorDB folds such parallel
+// relationships when they are not named, Neo4j returns one row each
+RETURN DISTINCT 'closed_then_case' AS kind, l.id AS leader_id, l.name AS leader, [c.id] AS clue_ids, [c.channel] AS channels,
        k.id AS case_id, c.received AS since

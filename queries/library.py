@@ -11,6 +11,13 @@ Header format (``//`` comment lines at the top of the file)::
     // requires: case_id Case          (the id must name an existing Case; "optional" after it:
     //                                   only when given)
     // post: case_links                (Python finishing step in queries/post.py)
+    // let: window_start = as_of - months months   (a derived date parameter)
+
+Date arithmetic is done here, never in Cypher: FalkorDB 4.x rolls 2026-06-30 minus four
+months over to 2026-03-02 where Neo4j (and the calendar) clamp to 2026-02-28, and it is a
+day off across a leap day (2024-06-15 minus 176 days gives 2023-12-21). ``let`` lines compute
+such dates once, in Python, and pass them as plain date parameters; differences between two
+stored dates are taken in a query's ``post`` step.
 
 Parameters are checked and converted before anything reaches the store. Defaults may be
 ``today`` (dates) or ``null``. A query whose question is a graph algorithm (connected
@@ -20,6 +27,7 @@ groups of linked cases) or arithmetic Cypher does badly (z-scores, a combined sc
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -32,6 +40,17 @@ from graph.store import Result, Store
 QUERY_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*·\s*(.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LET = re.compile(r"^let:\s*(\w+)\s*=\s*(\w+)\s*-\s*(\w+)\s+(years|months|days)$")
+
+
+def date_minus(day: str, amount: int, unit: str) -> str:
+    """ISO date minus years, months (clamped to the month's last day) or days."""
+    d = dt.date.fromisoformat(day)
+    if unit == "days":
+        return (d - dt.timedelta(days=amount)).isoformat()
+    months = amount * 12 if unit == "years" else amount
+    year, month = divmod(d.year * 12 + d.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1])).isoformat()
 
 
 class QueryError(ValueError):
@@ -113,6 +132,7 @@ class NamedQuery:
     cypher: str
     requires: tuple[tuple[str, str, bool], ...] = ()  # (param, label, optional)
     post: str | None = None
+    derived: tuple[tuple[str, str, str, str], ...] = ()  # (name, date param, amount param, unit)
     path: Path = field(default=QUERY_DIR)
 
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +144,8 @@ class NamedQuery:
         bound = {}
         for name, param in self.params.items():
             bound[name] = param.convert(given[name]) if name in given else param.default_value()
+        for name, date_param, amount_param, unit in self.derived:
+            bound[name] = date_minus(bound[date_param], bound[amount_param], unit)
         return bound
 
 
@@ -143,6 +165,7 @@ def parse(path: Path) -> NamedQuery:
     columns: dict[str, str] = {}
     requires: list[tuple[str, str, bool]] = []
     post = None
+    derived: list[tuple[str, str, str, str]] = []
     for entry in header[1:]:
         if entry.startswith("zh:"):
             zh = (zh + " " + entry[3:].strip()).strip()
@@ -162,9 +185,14 @@ def parse(path: Path) -> NamedQuery:
             requires.append((pname, label, flag == ["optional"]))
         elif entry.startswith("post:"):
             post = entry[len("post:"):].strip()
+        elif entry.startswith("let:"):
+            m = _LET.match(entry)
+            if not m:
+                raise ValueError(f"{path.name}: cannot read {entry!r}")
+            derived.append(m.groups())
     if name != path.stem:
         raise ValueError(f"{path.name}: header names {name!r}")
-    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), post, path)
+    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), post, tuple(derived), path)
 
 
 @cache

@@ -5,6 +5,7 @@ Each takes the Cypher result and the bound parameters and returns the final resu
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import defaultdict
 from typing import Any
@@ -44,10 +45,19 @@ def regional_outliers(result: Result, params: dict[str, Any]) -> Result:
     return Result(columns, out)
 
 
+def _near(opened: str | None, other_opened: str | None, days: int) -> bool:
+    """Two openings at most ``days`` apart (both known)."""
+    if opened is None or other_opened is None:
+        return False
+    return abs((dt.date.fromisoformat(opened) - dt.date.fromisoformat(other_opened)).days) <= days
+
+
 def case_links(result: Result, params: dict[str, Any]) -> Result:
     """One row per linked case, its reasons and what it is linked through."""
     linked: dict[str, dict[str, Any]] = {}
-    for other_id, other, reason, via in result.rows:
+    for other_id, other, reason, via, opened, other_opened in result.rows:
+        if reason == "shared_unit" and not _near(opened, other_opened, params["days"]):
+            continue
         entry = linked.setdefault(other_id, {"other": other, "reasons": set(), "via": set()})
         entry["reasons"].add(reason)
         entry["via"].add(f"{reason}:{via}")
@@ -59,7 +69,9 @@ def case_links(result: Result, params: dict[str, Any]) -> Result:
 def case_clusters(result: Result, params: dict[str, Any]) -> Result:
     """Connected groups of linked cases, largest first."""
     graph = nx.Graph()
-    for a, b, reason in result.rows:
+    for a, b, reason, a_opened, b_opened in result.rows:
+        if reason == "shared_unit" and not _near(a_opened, b_opened, params["days"]):
+            continue
         if graph.has_edge(a, b):
             graph[a][b]["reasons"].add(reason)
         else:

@@ -16,7 +16,14 @@
 // column z · 偏离度 standard deviations above the siblings' mean
 // post: regional_outliers
 MATCH (r:Region {level: $level})-[:PART_OF]->(parent:Region)
-OPTIONAL MATCH (u:Unit)-[:IN_REGION]->(:Region)-[:PART_OF*0..3]->(r)
+// the region and the regions below it, three levels deep, hop by hop (FalkorDB's PART_OF*0..3
+// misses regions reached by two paths)
+WITH parent, r, [r] + [(r)<-[:PART_OF]-(x:Region) | x]
+     + [(r)<-[:PART_OF]-(:Region)<-[:PART_OF]-(x:Region) | x]
+     + [(r)<-[:PART_OF]-(:Region)<-[:PART_OF]-(:Region)<-[:PART_OF]-(x:Region) | x] AS below
+UNWIND below AS x
+WITH DISTINCT parent, r, x
+OPTIONAL MATCH (u:Unit)-[:IN_REGION]->(x)
 OPTIONAL MATCH (l:Leader)-[p:HOLDS_POST]->(u)
 WHERE (p.start IS NULL OR p.start <= date($until)) AND (p.end IS NULL OR p.end >= date($since))
 OPTIONAL MATCH (l)-[:INVOLVED_IN]->(c:Case)

@@ -13,6 +13,7 @@
 // column unit · 任职单位
 // column title · 职务
 // column last_supervised · 该纪委最近一次监督日期 last act by that body (null: never)
+// let: window_start = as_of - months months
 MATCH (b:OversightBody {kind: '纪委监委'})-[:OVERSEES {mode: '同级'}]->(party:Unit {kind: '党委'})
 OPTIONAL MATCH (party)-[:IN_REGION]->(:Region)<-[:IN_REGION]-(d:Unit {kind: '部门'})
 WHERE d.admin_level = party.admin_level
@@ -29,7 +30,7 @@ WHERE in_body = 0
 OPTIONAL MATCH (b)-[s:SUPERVISED]->(l)
 WHERE s.date <= date($as_of)
 WITH b, party, l, p, u, max(s.date) AS last
-WHERE last IS NULL OR last < date($as_of) - duration({months: $months})
+WHERE last IS NULL OR last < date($window_start)
 RETURN party.id AS party_id, party.name AS party, b.id AS body_id, b.name AS body, l.id AS leader_id,
        l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, last AS last_supervised
 ORDER BY party_id, leader_id, unit_id

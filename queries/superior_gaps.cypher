@@ -10,6 +10,7 @@
 // column title · 职务
 // column since · 任职起 in post since
 // column last_talk · 上级最近一次谈话 last talk from above (null: never)
+// let: window_start = as_of - months months
 MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
 WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
 OPTIONAL MATCH (b:OversightBody)-[:OVERSEES {mode: '上级'}]->(u)
@@ -21,7 +22,7 @@ WITH l, p, u, bodies + bosses AS above
 OPTIONAL MATCH (x)-[s:SUPERVISED]->(l)
 WHERE x IN above AND s.kind IN ['谈话提醒', '廉政谈话', '约谈', '诫勉谈话'] AND s.date <= date($as_of)
 WITH l, p, u, max(s.date) AS last
-WHERE last IS NULL OR last < date($as_of) - duration({months: $months})
+WHERE last IS NULL OR last < date($window_start)
 RETURN l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, p.start AS since,
        last AS last_talk
 ORDER BY unit_id, leader_id

@@ -17,27 +17,28 @@
 // column coverage · 监督覆盖率 share of current leaders supervised in the window
 // column score · 综合得分 combined score
 // post: unit_portrait
+// let: window_start = as_of - months months
 MATCH (u:Unit)
 WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
 OPTIONAL MATCH (l:Leader)-[p:HOLDS_POST]->(u)
 WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
 WITH DISTINCT u, l
 OPTIONAL MATCH (l)<-[:ABOUT]-(cl:Clue)
-WHERE cl.received >= date($as_of) - duration({months: $months}) AND cl.received <= date($as_of)
+WHERE cl.received >= date($window_start) AND cl.received <= date($as_of)
 WITH u, l, count(DISTINCT cl) AS leader_clues
 OPTIONAL MATCH (l)<-[s:SUPERVISED]-()
-WHERE s.date >= date($as_of) - duration({months: $months}) AND s.date <= date($as_of)
+WHERE s.date >= date($window_start) AND s.date <= date($as_of)
 WITH u, l, leader_clues, count(s) AS acts
 WITH u, count(l) AS leaders, sum(leader_clues) AS leader_clues,
      sum(CASE WHEN l IS NOT NULL AND acts > 0 THEN 1 ELSE 0 END) AS covered
 OPTIONAL MATCH (u)<-[:ABOUT]-(cu:Clue)
-WHERE cu.received >= date($as_of) - duration({months: $months}) AND cu.received <= date($as_of)
+WHERE cu.received >= date($window_start) AND cu.received <= date($as_of)
 WITH u, leaders, leader_clues, covered, count(DISTINCT cu) AS unit_clues
 OPTIONAL MATCH (u)<-[:CONCERNS]-(c:Case)
-WHERE c.opened >= date($as_of) - duration({months: $months}) AND c.opened <= date($as_of)
+WHERE c.opened >= date($window_start) AND c.opened <= date($as_of)
 WITH u, leaders, leader_clues, covered, unit_clues, collect(DISTINCT c) AS cases
 OPTIONAL MATCH (u)<-[:CONCERNS]-(tc:Case)<-[:INVOLVED_IN]-(t:Leader)-[tp:HOLDS_POST {top_leader: true}]->(u)
-WHERE tc.opened >= date($as_of) - duration({months: $months}) AND tc.opened <= date($as_of)
+WHERE tc.opened >= date($window_start) AND tc.opened <= date($as_of)
   AND (tp.start IS NULL OR tp.start <= tc.opened) AND (tp.end IS NULL OR tp.end >= tc.opened)
 WITH u, leaders, leader_clues, covered, unit_clues, size(cases) AS cases, count(tp) > 0 AS top_involved
 OPTIONAL MATCH (u)<-[:CONCERNS]-(f:Finding)

@@ -52,7 +52,7 @@ def test_sample_is_a_province_sized_world_with_every_pattern_planted():
     assert set(meta["planted"]) == {
         "collapse_clusters", "sector_clusters", "same_level_gaps", "audit_gaps.long_tenure",
         "audit_gaps.no_exit_audit", "clue_backlog.undisposed", "clue_backlog.closed_then_case",
-        "overdue_rectification", "case_links",
+        "overdue_rectification", "case_links", "superior_gaps",
     }
     collapse = meta["planted"]["collapse_clusters"][0]
     assert len(collapse["leaders"]) == 3 and collapse["top_leader"] in collapse["leaders"]
