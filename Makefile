@@ -4,14 +4,20 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test browser bench clean
 
 demo: $(VENV)/.installed
 	$(BIN)/jiandu demo
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# Headless Chromium and a CJK font for the page tests, from Debian's packages (needs root or sudo).
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -qi "Noto Sans CJK" || \
+	  ( $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium fonts-noto-cjk )
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/ingest.py

@@ -158,8 +158,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             err.print("[red]图谱与样例文件不一致 (the graph does not match the sample files)[/]")
             return 1
         out.print("[green]✓ 图谱与样例文件一致 (graph matches the sample files)[/]")
+        context = {"as_of": meta["as_of"], "out": args.out, "planted": meta["planted"]}
         for step in DEMO_STEPS:
-            step(store, {"as_of": meta["as_of"], "out": args.out, "planted": meta["planted"]})
+            step(store, context)
     return 0
 
 
@@ -240,20 +241,27 @@ def _literal_param(value: str):
         return value
 
 
+def sample_params(planted: dict, as_of: str) -> dict[str, dict]:
+    """Parameters that show each named query at work on the sample world."""
+    from queries.library import library
+
+    special = {"case_links": {"case_id": planted["case_links"][0]["cases"][0]},
+               "leader_dossier": {"leader_id": planted["collapse_clusters"][0]["top_leader"]},
+               "unit_portrait": {"limit": 5}}
+    out_params = {}
+    for name, query in library().items():
+        out_params[name] = {k: as_of for k in ("as_of", "until") if k in query.params} | special.get(name, {})
+    return out_params
+
+
 def demo_queries(store: Store, context: dict) -> None:
     """Run every named query on the sample and say what each found."""
     from queries.library import library, run_named
 
     planted = context["planted"]
-    special = {"case_links": {"case_id": planted["case_links"][0]["cases"][0]},
-               "leader_dossier": {"leader_id": planted["collapse_clusters"][0]["top_leader"]},
-               "unit_portrait": {"limit": 5}}
-    context["results"] = {}
+    context["params"] = sample_params(planted, context["as_of"])
     for name, query in library().items():
-        params = {k: context["as_of"] for k in ("as_of", "until") if k in query.params}
-        params.update(special.get(name, {}))
-        result = run_named(name, store, **params)
-        context["results"][name] = (params, result)
+        result = run_named(name, store, **context["params"][name])
         out.rule(f"{query.name} · {query.title}")
         _print_result(Result(result.columns, result.rows[:8]), "table")
     from queries.planted import check
@@ -268,7 +276,49 @@ def demo_queries(store: Store, context: dict) -> None:
         raise SystemExit(f"{failed} 个预置模式未被发现 (planted patterns not found)")
 
 
-DEMO_STEPS.append(demo_queries)
+def demo_report(store: Store, context: dict) -> None:
+    from visualizations.report import write_report
+
+    intro = f"样例数据（虚构）截至 {context['as_of']} (fictional sample world as of {context['as_of']})"
+    index = write_report(store, context["out"], context["params"], intro=intro)
+    out.print(f"[green]报告已写入 (report written)[/]: {index}")
+
+
+DEMO_STEPS.extend([demo_queries, demo_report])
+
+
+# -- pictures -------------------------------------------------------------------------------
+def cmd_viz(args: argparse.Namespace) -> int:
+    from visualizations import subgraph
+    from visualizations.render import write
+
+    with open_store(args.store) as store:
+        if args.kind == "leader":
+            sub_graph = subgraph.neighbourhood(store, "Leader", args.target, depth=args.depth, limit=args.limit)
+        elif args.kind == "unit":
+            sub_graph = subgraph.unit_tree(store, args.target, limit=args.limit)
+        elif args.kind == "case":
+            sub_graph = subgraph.case_view(store, args.target, limit=args.limit)
+        else:
+            sub_graph, _ = subgraph.query_view(store, args.target, _params(args.param), limit=args.limit)
+    path = write(sub_graph, f"{args.kind} · {args.target}", args.output)
+    out.print(f"已写入 (written) {path}: {len(sub_graph.nodes)} 个节点 nodes, {len(sub_graph.edges)} 条关系 edges"
+              + (f", 截断 left out {sub_graph.left_out}" if sub_graph.left_out else ""))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from queries.library import library
+    from visualizations.report import write_report
+
+    params: dict[str, dict] = {}
+    if args.as_of:
+        for name, query in library().items():
+            params.setdefault(name, {}).update({k: args.as_of for k in ("as_of", "until") if k in query.params})
+    with open_store(args.store) as store:
+        index = write_report(store, args.output, params)
+    out.print(f"报告已写入 (report written): {index}")
+    return 0
 
 
 # -- server --------------------------------------------------------------------------------
@@ -337,6 +387,20 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", dest="format", action="store_const", const="json", default="table")
     p.add_argument("--csv", dest="format", action="store_const", const="csv")
     p.set_defaults(func=cmd_cypher)
+
+    p = sub.add_parser("viz", help="画网络图 draw an interactive picture (offline HTML)")
+    p.add_argument("kind", choices=["leader", "unit", "case", "query"])
+    p.add_argument("target", help="id (leader/unit/case) 或查询名 or a query name")
+    p.add_argument("-o", "--output", type=Path, required=True, help="输出 HTML 文件 output .html")
+    p.add_argument("--depth", type=int, default=1, help="leader: 1–3 hops")
+    p.add_argument("--limit", type=int, default=2000, help="最多节点 node limit")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE")
+    p.set_defaults(func=cmd_viz)
+
+    p = sub.add_parser("report", help="写检测报告 write the HTML report of every named query")
+    p.add_argument("-o", "--output", type=Path, required=True, help="输出目录 output folder")
+    p.add_argument("--as-of", help="基准日 YYYY-MM-DD for every query")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("server", help="内置数据库 the embedded FalkorDB server")
     p.add_argument("action", choices=["status", "stop"])

@@ -1,0 +1,88 @@
+"""Pictures and the report, opened in real headless Chromium with the network blocked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from browser import CHROMIUM, visit
+from conftest import ROOT, SAMPLES
+
+from graph.ontology import ONTOLOGY
+from ingest.loader import ingest
+from visualizations import render, subgraph
+
+META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
+SHOTS = ROOT / "out" / "test-screenshots"
+needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
+
+
+@pytest.fixture
+def sample(store, tmp_path):
+    ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
+    return store
+
+
+def test_pages_carry_everything_they_need(sample):
+    top = META["planted"]["collapse_clusters"][0]["top_leader"]
+    html = render.page(subgraph.neighbourhood(sample, "Leader", top, depth=2), "leader")
+    assert 'src="http' not in html and 'href="http' not in html and "@import" not in html
+    assert "cdnjs" not in html and "jsdelivr" not in html and "bootstrap" not in html.lower()
+    assert "Noto Sans CJK SC" in html and "vis.Network" in html
+    for label in ("Leader", "Unit", "Case"):  # styled from the ontology, with a legend
+        assert ONTOLOGY.node(label).style["color"] in html and ONTOLOGY.node(label).zh in html
+    assert "一把手" in html and "来源 source" in html and "谈话" in html
+
+
+def test_large_pictures_are_laid_out_in_python_and_say_what_was_left_out(sample):
+    sub = subgraph.neighbourhood(sample, "Region", "R000002", depth=3, limit=600)
+    assert len(sub.nodes) == 600 and sub.left_out > 0
+    nodes_json, _, options, facts = render.build(sub, "big")
+    assert json.loads(options)["physics"]["enabled"] is False and facts["layout"] == "python"
+    assert all("x" in n and "y" in n for n in json.loads(nodes_json))
+    assert f"另有 {sub.left_out} 个未显示" in render.page(sub, "big")
+
+
+def test_unknown_ids_are_a_clear_error(sample):
+    from queries.library import QueryError
+    with pytest.raises(QueryError, match="no Leader with this id"):
+        subgraph.neighbourhood(sample, "Leader", "L-NOPE")
+
+
+@needs_browser
+def test_leader_view_opens_offline_with_readable_chinese(sample, tmp_path):
+    top = META["planted"]["collapse_clusters"][0]["top_leader"]
+    path = render.write(subgraph.neighbourhood(sample, "Leader", top, depth=2), "一把手 leader view",
+                        tmp_path / "leader.html")
+    seen = visit(path, SHOTS / "leader.png")
+    assert seen.external == [] and seen.failed == [] and seen.console_errors == []
+    assert seen.drawn_ms is not None and "领导干部" in seen.text
+
+
+@needs_browser
+def test_query_view_and_report_open_offline(tmp_path):
+    url = f"falkordb+embedded://{tmp_path / 'db'}"
+    command = [sys.executable, "-m", "jiandu.cli", "--store", url, "demo", "--out", str(tmp_path / "report")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = tmp_path / "report"
+    seen = visit(report / "collapse_clusters.html", SHOTS / "query-collapse.png")
+    assert seen.external == [] and seen.failed == [] and seen.console_errors == []
+    index = visit(report / "index.html", SHOTS / "report.png", wait_drawn=False)
+    assert index.external == [] and index.failed == [] and index.console_errors == []
+    for name in ("collapse_clusters", "sector_clusters", "same_level_gaps", "superior_gaps", "audit_gaps",
+                 "clue_backlog", "overdue_rectification", "case_links", "case_clusters"):
+        assert (report / f"{name}.html").exists()
+        assert f"id='{name}'" in (report / "index.html").read_text(encoding="utf-8")
+    # every planted id appears in the report's tables
+    text = (report / "index.html").read_text(encoding="utf-8")
+    for entry in META["planted"]["collapse_clusters"] + META["planted"]["sector_clusters"]:
+        assert all(leader in text for leader in entry["leaders"])
+    viz = subprocess.run([sys.executable, "-m", "jiandu.cli", "--store", url, "viz", "case",
+                          META["planted"]["case_links"][0]["cases"][0], "-o", str(tmp_path / "case.html")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert viz.returncode == 0 and (tmp_path / "case.html").exists()
+    case = visit(tmp_path / "case.html", SHOTS / "case.png")
+    assert case.external == [] and case.failed == [] and case.console_errors == []

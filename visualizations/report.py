@@ -1,0 +1,80 @@
+"""The HTML report: one section per named query, its table and its picture, readable offline.
+
+Written into a folder: index.html, one picture page per query, and vis-network.min.js beside
+them (shared, so a dozen pictures do not carry a dozen copies of it).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from graph.store import Result, Store
+from queries.library import library
+from visualizations.render import FONT_STACK, copy_vis_js, page
+from visualizations.subgraph import query_view
+
+TABLE_ROWS = 50
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return html.escape("、".join(map(str, value)))
+    return "" if value is None else html.escape(str(value))
+
+
+def table(result: Result) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in result.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in result.rows[:TABLE_ROWS])
+    hidden = len(result.rows) - TABLE_ROWS
+    more = f"<p class='more'>另有 {hidden} 行未列出 ({hidden} more rows)</p>" if hidden > 0 else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:">
+<title>监督图谱检测报告 jiandu report</title>
+<style>
+body {{ font-family: {font}; margin: 0 auto; max-width: 1200px; padding: 16px; color: #222; }}
+h1 {{ font-size: 24px; }} h2 {{ font-size: 19px; margin-top: 36px; border-bottom: 2px solid #d62728; }}
+.what {{ color: #444; font-size: 14px; }} .params {{ color: #666; font-size: 12px; }}
+table {{ border-collapse: collapse; font-size: 12px; margin: 8px 0; }}
+td, th {{ border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; }} th {{ background: #f3f3f3; }}
+iframe {{ width: 100%; height: 620px; border: 1px solid #ccc; }}
+nav a {{ margin-right: 10px; font-size: 13px; }} .empty {{ color: #2ca02c; }}
+</style></head><body>
+<h1>监督图谱检测报告 <small>jiandu detection report</small></h1>
+<p class="what">{intro}</p>
+<nav>{nav}</nav>
+{sections}
+</body></html>
+"""
+
+
+def write_report(store: Store, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "") -> Path:
+    """Run every named query with its parameters and write the report folder; returns index.html."""
+    out.mkdir(parents=True, exist_ok=True)
+    copy_vis_js(out)
+    sections, nav = [], []
+    for name, query in library().items():
+        params = params_for.get(name, {})
+        sub, result = query_view(store, name, params)
+        title = f"{query.title}"
+        (out / f"{name}.html").write_text(page(sub, f"{name} · {title}", js_beside=True, height="90vh"),
+                                          encoding="utf-8")
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        body = table(result) if result.rows else "<p class='empty'>未发现 (nothing found)</p>"
+        sections.append(
+            f"<section id='{name}'><h2>{html.escape(title)} · {name}</h2>"
+            f"<p class='what'>{html.escape(query.zh)}<br>{html.escape(query.en)}</p>"
+            f"<p class='params'>参数 parameters: {html.escape(shown) or '默认 defaults'} · "
+            f"{len(result.rows)} 行 rows</p>{body}"
+            f"<iframe src='{name}.html' title='{html.escape(title)}' loading='lazy'></iframe></section>")
+        nav.append(f"<a href='#{name}'>{html.escape(query.title.split(' ')[0])}</a>")
+    index = out / "index.html"
+    index.write_text(INDEX.format(font=FONT_STACK, intro=html.escape(intro), nav="".join(nav),
+                                  sections="".join(sections)), encoding="utf-8")
+    return index

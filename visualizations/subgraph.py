@@ -1,0 +1,160 @@
+"""Fetch the subgraphs that pictures show: a leader's neighbourhood, a unit's tree, a case's
+links, the people and units behind one named-query result.
+
+Neighbourhoods are expanded one hop per query rather than with variable-length patterns
+(FalkorDB's miss nodes reached by two paths), and stop at a node limit; what was left out is
+counted, so the picture can say so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.ontology import ONTOLOGY
+from graph.store import Store
+from queries.library import QueryError, run_named
+
+Key = tuple[str, str]  # (label, id)
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    edges: dict[tuple[Key, str, Key, str], dict[str, Any]] = field(default_factory=dict)
+    highlight: set[Key] = field(default_factory=set)
+    left_out: int = 0  # nodes that the limit kept out
+
+    def add_node(self, label: str, props: dict[str, Any]) -> Key:
+        key = (label, props["id"])
+        self.nodes.setdefault(key, {"label": label, **props})
+        return key
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's shape: {nodes: [{id, label, name, properties}], edges: [...]}."""
+        return {
+            "nodes": [{"id": k[1], "label": k[0], "name": n.get("name"), "properties": _public(n)}
+                      for k, n in self.nodes.items()],
+            "edges": [{"source": s[1], "source_label": s[0], "target": t[1], "target_label": t[0], "type": rtype,
+                       "properties": props} for (s, rtype, t, _), props in self.edges.items()],
+            "left_out": self.left_out,
+        }
+
+
+def _public(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != "label"}
+
+
+def _edge_key(props: dict[str, Any]) -> str:
+    return str(props.get("id") or "")
+
+
+def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | None, limit: int) -> set[Key]:
+    """Add every relationship (of `types`, or all) touching `frontier`; returns the new nodes."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for label, node_id in frontier:
+        by_label[label].append(node_id)
+    new: set[Key] = set()
+    for label, ids in by_label.items():
+        for direction in ("out", "in"):
+            arrow = "-[r]->" if direction == "out" else "<-[r]-"
+            rows = store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}){arrow}(m) "
+                             "RETURN n.id, type(r), properties(r), labels(m)[0], properties(m)",
+                             {"ids": ids}, read_only=True).rows
+            for node_id, rtype, rprops, mlabel, mprops in rows:
+                if types is not None and rtype not in types:
+                    continue
+                other = (mlabel, mprops["id"])
+                if other not in sub.nodes:
+                    if len(sub.nodes) >= limit:
+                        sub.left_out += 1
+                        continue
+                    sub.add_node(mlabel, mprops)
+                    new.add(other)
+                here = (label, node_id)
+                source, target = (here, other) if direction == "out" else (other, here)
+                sub.edges[(source, rtype, target, _edge_key(rprops))] = rprops
+    return new
+
+
+def _seed(store: Store, label: str, node_id: str) -> Subgraph:
+    row = store.run(f"MATCH (n:{label} {{id: $id}}) RETURN properties(n)", {"id": node_id}, read_only=True).rows
+    if not row:
+        raise QueryError(f"没有 id 为 {node_id!r} 的 {label} (no {label} with this id)")
+    sub = Subgraph()
+    sub.highlight.add(sub.add_node(label, row[0][0]))
+    return sub
+
+
+def neighbourhood(store: Store, label: str, node_id: str, depth: int = 1, types: set[str] | None = None,
+                  limit: int = 500) -> Subgraph:
+    """A node and everything within `depth` hops (1–3), optionally only through `types`."""
+    if not 1 <= depth <= 3:
+        raise QueryError("depth 应为 1–3 (depth must be 1 to 3)")
+    sub = _seed(store, label, node_id)
+    frontier = set(sub.highlight)
+    for _ in range(depth):
+        frontier = expand(store, sub, frontier, types, limit)
+        if not frontier:
+            break
+    return sub
+
+
+def unit_tree(store: Store, unit_id: str, limit: int = 500) -> Subgraph:
+    """A unit, its superiors and subordinates (two levels each way), their leaders and overseers."""
+    sub = _seed(store, "Unit", unit_id)
+    units = set(sub.highlight)
+    frontier = set(units)
+    for _ in range(2):
+        frontier = {k for k in expand(store, sub, frontier, {"SUBORDINATE_TO"}, limit) if k[0] == "Unit"}
+        units |= frontier
+    expand(store, sub, units, {"HOLDS_POST", "OVERSEES"}, limit)
+    return sub
+
+
+def case_view(store: Store, case_id: str, limit: int = 500) -> Subgraph:
+    """A case, the cases linked to it (case_links), and the people, units and clues of both."""
+    sub = _seed(store, "Case", case_id)
+    linked = run_named("case_links", store, case_id=case_id).records()
+    cases = set(sub.highlight) | {("Case", r["other_id"]) for r in linked}
+    for key in cases - sub.highlight:
+        sub.add_node("Case", store.run("MATCH (c:Case {id: $id}) RETURN properties(c)", {"id": key[1]},
+                                       read_only=True).rows[0][0])
+    sub.highlight |= cases
+    people = expand(store, sub, cases, {"INVOLVED_IN", "CONCERNS", "LED_TO", "HANDLES"}, limit)
+    # the posts behind an overlapping-tenure link
+    expand(store, sub, {k for k in people if k[0] == "Leader"}, {"HOLDS_POST"}, limit)
+    return sub
+
+
+ID_COLUMNS = {  # result column -> labels its ids may belong to
+    "leader_id": ("Leader",), "leader_ids": ("Leader",), "top_leader_ids": ("Leader",),
+    "unit_id": ("Unit",), "unit_ids": ("Unit",), "party_id": ("Unit",), "parent_id": ("Unit", "Region"),
+    "body_id": ("OversightBody",), "case_id": ("Case",), "case_ids": ("Case",), "other_id": ("Case",),
+    "clue_ids": ("Clue",), "finding_ids": ("Finding",), "region_id": ("Region",), "with_id": tuple(ONTOLOGY.nodes),
+}
+
+
+def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500) -> tuple[Subgraph, Any]:
+    """The nodes a named query's result names (highlighted), with the relationships among and around them."""
+    result = run_named(name, store, **params)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for record in result.records():
+        for column, labels in ID_COLUMNS.items():
+            value = record.get(column)
+            for node_id in value if isinstance(value, list) else [value]:
+                if node_id is not None:
+                    for label in labels:
+                        wanted[label].add(node_id)
+    sub = Subgraph()
+    for label, ids in wanted.items():
+        rows = store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN properties(n)", {"ids": sorted(ids)},
+                         read_only=True).rows
+        for (props,) in rows:
+            if len(sub.nodes) >= limit:
+                sub.left_out += 1
+                continue
+            sub.highlight.add(sub.add_node(label, props))
+    expand(store, sub, set(sub.highlight), None, limit)
+    return sub, result
