@@ -24,7 +24,9 @@ import itertools
 import os
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -62,6 +64,18 @@ def _pid_alive(pid: int) -> bool:
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return True
+
+
+def _exit_on_sigterm() -> None:
+    """Let SIGTERM run atexit handlers (and so release leases and stop the server).
+
+    Python's default for SIGTERM is to die at once, skipping atexit: a `kill` or `timeout`
+    of a jiandu process would leave its server running. Only the main thread may set a
+    handler, and one the program installed itself is left alone.
+    """
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
 
 class EmbeddedServer:
@@ -118,6 +132,7 @@ class EmbeddedServer:
             self._lease = self.leases / f"{os.getpid()}-{next(_lease_counter)}"
             self._lease.write_text(str(os.getpid()))
         atexit.register(self.release)
+        _exit_on_sigterm()
         return self.socket
 
     def release(self) -> None:

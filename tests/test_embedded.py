@@ -130,3 +130,19 @@ def test_falkordb_url_reaches_a_server_someone_else_runs(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_client_stopped_with_sigterm_stops_its_server(tmp_path):
+    url = f"falkordb+embedded://{tmp_path}"
+    code = (f"from graph.store import open_store; import time; s = open_store({url!r}); "
+            "print('up', flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "up"
+    pid = EmbeddedServer(tmp_path).server_pid()
+    assert pid and _pid_alive(pid)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _pid_alive(pid)
