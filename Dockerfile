@@ -11,4 +11,4 @@ COPY visualizations ./visualizations
 RUN pip install --no-cache-dir .
 ENV JIANDU_STORE=neo4j://neo4j:7687
 EXPOSE 8000
-CMD ["jiandu", "serve", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["jiandu", "serve", "--host", "0.0.0.0", "--port", "8000", "--public"]

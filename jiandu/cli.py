@@ -321,6 +321,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the API ------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.public:
+        err.print("只在本机回环地址上提供服务；在容器内请加 --public (serving on loopback only; add --public "
+                  "inside a container)")
+        return 2
+    uvicorn.run(create_app(args.store), host=args.host, port=args.port, log_level="warning",
+                workers=1, access_log=False)
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from api.keys import KeyStore
+
+    keys = KeyStore(Path(args.data) / "api_keys.json")
+    if args.action == "create":
+        out.print(keys.create(args.role, args.name or ""))
+        err.print("请保存此密钥，它不会再次显示 (keep this key: it is not shown again)")
+    elif args.action == "revoke":
+        if not keys.revoke(args.key_id):
+            err.print("没有该密钥或已吊销 (no such key, or already revoked)")
+            return 1
+        out.print("已吊销 (revoked)")
+    else:
+        for entry in keys.list():
+            out.print(json.dumps(entry, ensure_ascii=False))
+    return 0
+
+
 # -- server --------------------------------------------------------------------------------
 def cmd_server(args: argparse.Namespace) -> int:
     from graph.embedded import EmbeddedServer
@@ -401,6 +434,20 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="输出目录 output folder")
     p.add_argument("--as-of", help="基准日 YYYY-MM-DD for every query")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("serve", help="启动 HTTP API start the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--public", action="store_true", help="允许非回环地址 (containers only)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("keys", help="API 密钥 API keys")
+    p.add_argument("action", choices=["create", "list", "revoke"])
+    p.add_argument("--role", choices=["viewer", "investigator", "admin"], default="viewer")
+    p.add_argument("--name")
+    p.add_argument("key_id", nargs="?")
+    p.add_argument("--data", default=".jiandu", help="数据目录 data folder")
+    p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("server", help="内置数据库 the embedded FalkorDB server")
     p.add_argument("action", choices=["status", "stop"])

@@ -158,3 +158,34 @@ def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500
             sub.highlight.add(sub.add_node(label, props))
     expand(store, sub, set(sub.highlight), None, limit)
     return sub, result
+
+
+def path(store: Store, start: Key, end: Key, max_hops: int = 4, limit: int = 5000) -> Subgraph:
+    """A shortest path between two nodes (either direction), found breadth-first hop by hop."""
+    seen = _seed(store, *start)
+    _seed(store, *end)  # both must exist
+    parent: dict[Key, tuple[Key, tuple] | None] = {start: None}
+    frontier = {start}
+    for _ in range(max_hops):
+        new = expand(store, seen, frontier, None, limit)
+        for edge in seen.edges:
+            s, _r, t, _ = edge
+            for here, there in ((s, t), (t, s)):
+                if here in frontier and there in new and there not in parent:
+                    parent[there] = (here, edge)
+        if end in parent or not new:
+            break
+        frontier = new
+    sub = Subgraph()
+    sub.add_node(end[0], seen.nodes.get(end) or {"id": end[1]})
+    sub.add_node(start[0], seen.nodes[start])
+    sub.highlight = {start, end}
+    step = end
+    while parent.get(step) is not None:
+        previous, edge = parent[step]
+        sub.add_node(previous[0], seen.nodes[previous])
+        sub.add_node(step[0], seen.nodes[step])
+        sub.edges[edge] = seen.edges[edge]
+        sub.highlight.add(step)
+        step = previous
+    return sub

@@ -1,0 +1,129 @@
+"""The HTTP API: `create_app()` wires the store, the keys and the audit log into FastAPI.
+
+Every endpoint but /health needs an `X-API-Key` header; roles nest viewer < investigator <
+admin. Errors are short JSON messages: no stack traces, paths or store internals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
+
+from api.audit import AuditLog
+from api.keys import Key, KeyStore
+from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
+from queries.library import QueryError
+
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="jiandu keys create --role …")
+
+
+class Context:
+    """What every request needs: the store, the keys, the audit log, the limits."""
+
+    def __init__(self, store: Store, data_dir: Path, cypher_timeout_ms: int = 10_000, max_rows: int = 5_000):
+        self.store = store
+        self.keys = KeyStore(data_dir / "api_keys.json")
+        self.audit = AuditLog(data_dir / "audit.jsonl")
+        self.data_dir = data_dir
+        self.cypher_timeout_ms = cypher_timeout_ms
+        self.max_rows = max_rows
+
+
+def require(role: str) -> Callable[..., Key]:
+    """A dependency: the caller's key, which must carry at least `role`."""
+
+    def check(request: Request, presented: str | None = Depends(API_KEY)) -> Key:
+        key = request.app.state.ctx.keys.verify(presented)
+        if key is None:
+            raise HTTPException(401, "缺少或无效的 API 密钥 (missing, unknown or revoked API key)")
+        if not key.can(role):
+            raise HTTPException(403, f"角色 {key.role} 无权访问，需要 {role} (role {key.role} may not; needs {role})")
+        request.state.key = key
+        return key
+
+    return check
+
+
+def audited(request: Request, what: dict[str, Any], run: Callable[[], Any], rows: Callable[[Any], int]) -> Any:
+    """Run a data request and write its audit line, whatever the outcome."""
+    ctx: Context = request.app.state.ctx
+    key: Key = request.state.key
+    started = time.perf_counter()
+    outcome, count = "ok", None
+    try:
+        result = run()
+        count = rows(result)
+        return result
+    except HTTPException as exc:
+        outcome = f"refused {exc.status_code}"
+        raise
+    except Exception as exc:  # noqa: BLE001 - logged, then mapped to a safe response by the handlers
+        outcome = f"error {type(exc).__name__}"
+        raise
+    finally:
+        ctx.audit.write(key_id=key.key_id, role=key.role, method=request.method, endpoint=request.url.path,
+                        **what, rows=count, duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                        outcome=outcome)
+
+
+def create_app(store_url: str | None = None, data_dir: Path | None = None, store: Store | None = None,
+               **limits: int) -> FastAPI:
+    from api import routes
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own = store is None
+        the_store = store or open_store(store_url)
+        folder = data_dir or getattr(getattr(the_store, "server", None), "path", None) or Path(".jiandu").resolve()
+        app.state.ctx = Context(the_store, Path(folder), **limits)
+        try:
+            yield
+        finally:
+            if own:
+                the_store.close()
+
+    app = FastAPI(
+        title="jiandu 监督图谱 API",
+        version="1",
+        description="一把手监督关系图谱：关系视图、检测查询、只读 Cypher。\n\nRelationship views, named detection "
+                    "patterns and guarded read-only Cypher over the supervision graph. Send `X-API-Key`.",
+        lifespan=lifespan,
+    )
+    for router in routes.ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(QueryError)
+    async def _bad_query(_: Request, exc: QueryError):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(_: Request, exc: QueryTimeout):
+        return JSONResponse({"detail": str(exc)}, status_code=408)
+
+    @app.exception_handler(WriteRefused)
+    async def _write(_: Request, exc: WriteRefused):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError):
+        # the engine's message may name internals: say only that the store refused
+        return JSONResponse({"detail": "存储拒绝了该请求 (the store refused the request)"}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError):
+        problems = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
+        return JSONResponse({"detail": problems}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _anything(_: Request, exc: Exception):
+        return JSONResponse({"detail": "内部错误 (internal error)"}, status_code=500)
+
+    return app

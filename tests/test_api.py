@@ -1,0 +1,248 @@
+"""The HTTP API with FastAPI's test client against a real embedded store holding the sample."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLES
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.keys import KeyStore
+from ingest.loader import ingest
+
+META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
+AS_OF = META["as_of"]
+
+
+@pytest.fixture
+def api(store, tmp_path):
+    ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
+    keys = KeyStore(tmp_path / "api_keys.json")
+    tokens = {role: keys.create(role, f"test {role}") for role in ("viewer", "investigator", "admin")}
+    with TestClient(create_app(store=store, data_dir=tmp_path, cypher_timeout_ms=3000)) as client:
+        yield client, tokens, keys, tmp_path, store
+
+
+def _h(token):
+    return {"X-API-Key": token}
+
+
+def test_health_needs_no_key(api):
+    client, *_ = api
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["nodes"] == sum(v for k, v in META["counts"].items() if not k.isupper())
+
+
+def test_every_data_endpoint_needs_a_valid_unrevoked_key(api):
+    client, tokens, keys, *_ = api
+    leader = META["planted"]["collapse_clusters"][0]["top_leader"]
+    url = f"/api/v1/leaders/{leader}/neighbourhood"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=_h("jd_nope_nope")).status_code == 401
+    assert client.get(url, headers=_h(tokens["viewer"])).status_code == 200
+    keys.revoke(tokens["viewer"].split("_")[1])
+    assert client.get(url, headers=_h(tokens["viewer"])).status_code == 401
+    for path in ("/api/v1/patterns", "/api/v1/search?q=x"):
+        assert client.get(path).status_code == 401
+    assert client.post("/api/v1/cypher", json={"query": "RETURN 1"}).status_code == 401
+
+
+def test_roles_nest(api):
+    client, tokens, *_ = api
+    query = {"query": "MATCH (l:Leader) RETURN count(l) AS n"}
+    assert client.post("/api/v1/cypher", json=query, headers=_h(tokens["viewer"])).status_code == 403
+    assert client.post("/api/v1/cypher", json=query, headers=_h(tokens["investigator"])).json()["rows"] == \
+        [[META["counts"]["Leader"]]]
+    record = {"records": [{"label": "Leader", "id": "LX", "name": "测试某"}]}
+    assert client.post("/api/v1/ingest", json=record, headers=_h(tokens["investigator"])).status_code == 403
+    done = client.post("/api/v1/ingest", json=record, headers=_h(tokens["admin"]))
+    assert done.status_code == 200 and done.json()["nodes"] == 1
+    assert client.post("/api/v1/keys", json={"role": "viewer"}, headers=_h(tokens["investigator"])).status_code == 403
+    new = client.post("/api/v1/keys", json={"role": "viewer"}, headers=_h(tokens["admin"])).json()["key"]
+    assert client.get("/api/v1/patterns", headers=_h(new)).status_code == 200
+    assert client.delete(f"/api/v1/keys/{new.split('_')[1]}", headers=_h(tokens["admin"])).json() == {"revoked": True}
+    assert client.get("/api/v1/patterns", headers=_h(new)).status_code == 401
+
+
+def test_views_and_patterns(api):
+    client, tokens, *_ = api
+    h = _h(tokens["viewer"])
+    planted = META["planted"]
+    leader = planted["collapse_clusters"][0]["top_leader"]
+    view = client.get(f"/api/v1/leaders/{leader}/neighbourhood?depth=2", headers=h).json()
+    assert {n["id"] for n in view["nodes"]} >= {leader, planted["collapse_clusters"][0]["unit"]}
+    only = client.get(f"/api/v1/leaders/{leader}/neighbourhood?types=HOLDS_POST", headers=h).json()
+    assert {e["type"] for e in only["edges"]} == {"HOLDS_POST"}
+    page = client.get(f"/api/v1/leaders/{leader}/neighbourhood?format=html", headers=h)
+    assert page.status_code == 200 and "vis.Network" in page.text and "cdnjs" not in page.text
+    tree = client.get(f"/api/v1/units/{planted['collapse_clusters'][0]['unit']}/tree", headers=h).json()
+    assert any(e["type"] == "OVERSEES" for e in tree["edges"]) and any(e["type"] == "HOLDS_POST" for e in tree["edges"])
+    first, second = planted["case_links"][0]["cases"]
+    links = client.get(f"/api/v1/cases/{first}/links", headers=h).json()
+    assert {first, second, planted["case_links"][0]["briber"]} <= {n["id"] for n in links["nodes"]}
+    route = client.get(f"/api/v1/path?from_label=Case&from_id={first}&to_label=Case&to_id={second}", headers=h).json()
+    assert planted["case_links"][0]["briber"] in {n["id"] for n in route["nodes"]} and len(route["edges"]) == 2
+    assert client.get("/api/v1/leaders/L-NOPE/neighbourhood", headers=h).status_code == 400
+    names = {p["name"] for p in client.get("/api/v1/patterns", headers=h).json()}
+    assert "collapse_clusters" in names and len(names) == 12
+    rows = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"as_of": AS_OF}, "limit": 3}, headers=h)
+    body = rows.json()
+    assert body["total"] == 8 and len(body["rows"]) == 3
+    rest = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"as_of": AS_OF}, "limit": 10, "offset": 3},
+                       headers=h).json()
+    assert len(rest["rows"]) == 5 and not {tuple(r) for r in rest["rows"]} & {tuple(r) for r in body["rows"]}
+    assert client.post("/api/v1/patterns/same_level_gaps", json={"limit": 5000}, headers=h).status_code == 422
+    bad = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"months": -1}}, headers=h)
+    assert bad.status_code == 400 and "must be ≥ 1" in bad.json()["detail"]
+    assert client.post("/api/v1/patterns/nope", json={}, headers=h).status_code == 400
+    graph = client.post("/api/v1/patterns/collapse_clusters/graph", json={"params": {"until": AS_OF}}, headers=h).json()
+    assert set(planted["collapse_clusters"][0]["leaders"]) <= {n["id"] for n in graph["nodes"]}
+    unit_name = tree["nodes"][0]["name"]
+    hits = client.get(f"/api/v1/search?q={unit_name[:4]}&label=Unit", headers=h).json()
+    assert any(hit["name"] == unit_name for hit in hits)
+
+
+ORDINARY = [
+    "MATCH (l:Leader) RETURN count(l) AS n",
+    "MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit) RETURN l.name, u.name LIMIT 10",
+    "MATCH (c:Case)<-[:INVOLVED_IN]-(l:Leader) RETURN c.id, collect(l.id) AS who",
+    "MATCH (u:Unit)-[:SUBORDINATE_TO*1..3]->(p:Unit) RETURN u.id, p.id LIMIT 20",
+    "MATCH (x:Clue) WHERE x.status = '待处置' RETURN x.id, x.channel",
+    "MATCH (f:Finding) WHERE f.deadline < date($d) AND f.closed IS NULL RETURN count(f)",
+    "MATCH (b:OversightBody)-[o:OVERSEES]->(u:Unit) RETURN o.mode, count(*) ORDER BY o.mode",
+    "MATCH (l:Leader {id: $id}) RETURN l",
+    "MATCH (a:Audit)-[:AUDITS]->(l:Leader) RETURN a.kind, count(*)",
+    "MATCH (r:Region)-[:PART_OF]->(p:Region) RETURN r.name, p.name",
+    "MATCH (s:OversightBody)-[act:SUPERVISED]->(l:Leader) WHERE act.date >= date('2026-01-01') RETURN count(act)",
+    "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY n DESC",
+    "MATCH ()-[r]->() RETURN type(r), count(*)",
+    "MATCH (l:Leader) WHERE l.name STARTS WITH '王' RETURN l.name LIMIT 5",
+    "UNWIND [1, 2, 3] AS x RETURN x * 2",
+    "MATCH (c:Case) RETURN c.name, c.opened ORDER BY c.opened DESC LIMIT 3",
+    "MATCH (c:Case)-[:CONCERNS]->(u:Unit) WITH u, count(c) AS cases WHERE cases > 1 RETURN u.name, cases",
+    "MATCH (l:Leader)-[:INVOLVED_IN]->(c:Case) OPTIONAL MATCH (l)<-[:ABOUT]-(x:Clue) RETURN l.id, count(x)",
+    "MATCH p=(a:Case)<-[:INVOLVED_IN]-(x)-[:INVOLVED_IN]->(b:Case) WHERE a.id < b.id RETURN a.id, b.id, x.id",
+    "// a comment first\nMATCH (u:Unit {kind: '党委'}) RETURN u.name",
+    "MATCH (i:Inspection)-[:FOUND]->(f:Finding) RETURN i.name, count(f)",
+]
+
+HOSTILE = [
+    "CREATE (n:Leader {id: 'evil', name: 'x'})",
+    "MERGE (n:Leader {id: 'evil'})",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (n:Leader) DELETE n",
+    "MATCH (n:Leader) SET n.name = 'x'",
+    "MATCH (n:Leader) SET n += {name: 'x'}",
+    "MATCH (n:Leader) REMOVE n.name",
+    "MATCH (n:Leader) REMOVE n:Leader",
+    "MATCH (n:Leader) SET n:Evil",
+    "MATCH (a:Leader), (b:Unit) CREATE (a)-[:HOLDS_POST]->(b)",
+    "MATCH (n) FOREACH (x IN [1] | SET n.x = 1)",
+    "UNWIND range(1, 10) AS i CREATE (:Leader {id: toString(i)})",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "LOAD CSV WITH HEADERS FROM 'http://example.invalid/x.csv' AS row CREATE (:X)",
+    "MATCH (n) RETURN n; MATCH (m) DETACH DELETE m",
+    "RETURN 1; CREATE (:X)",
+    "MATCH (n) RETURN n /* ; */ ; CREATE (:X)",
+    "MATCH (n) WITH n CREATE (:X)",
+    "CALL db.idx.fulltext.createNodeIndex('Leader', 'name')",
+    "CALL db.idx.fulltext.drop('Leader')",
+    "CALL dbms.procedures()",
+    "CALL dbms.security.createUser('x', 'y', false)",
+    "CALL apoc.periodic.iterate('MATCH (n) RETURN n', 'DELETE n', {})",
+    "CALL apoc.cypher.runWrite('CREATE (:X)', {})",
+    "CALL apoc.load.json('http://example.invalid')",
+    "CALL db.createLabel('Evil')",
+    "CREATE INDEX FOR (n:Leader) ON (n.name)",
+    "DROP INDEX ON :Leader(name)",
+    "CREATE CONSTRAINT c FOR (n:Leader) REQUIRE n.name IS UNIQUE",
+    "DROP CONSTRAINT c",
+    "SHOW USERS",
+    "CREATE DATABASE evil",
+    "STOP DATABASE neo4j",
+    "GRANT ALL ON DATABASE * TO PUBLIC",
+    "TERMINATE TRANSACTIONS 'x'",
+    "MATCH (a)-[*]->(b) RETURN count(*)",
+    "MATCH (a)-[*1..]->(b) RETURN count(*)",
+    "MATCH (a)-[:SUBORDINATE_TO*]->(b) RETURN count(*)",
+    "MATCH (a)-[r*..100]->(b) RETURN count(*)",
+    "MATCH p = shortestPath((a:Leader)-[*]-(b:Leader)) RETURN p",
+    "MATCH (a)-[* 2..]-(b) RETURN a",
+    "MATCH (a), (b), (c), (d) RETURN count(*)",
+    "UNWIND range(1, 100000000) AS x UNWIND range(1, 1000) AS y RETURN count(*)",
+    "MATCH (a)-[*1..6]-(b) MATCH (c)-[*1..6]-(d) RETURN count(*)",
+    "",
+    "   ",
+    "EXPLAIN CREATE (:X)",
+    "PROFILE MATCH (n) DELETE n",
+    "CYPHER runtime=slotted CREATE (:X)",
+    "USE system SHOW DATABASES",
+    "MATCH (n) CALL { WITH n DELETE n } RETURN 1",
+    "MATCH (n) CALL (n) { SET n.x = 1 } RETURN 1",
+    "WITH 1 AS x CALL { CREATE (:X) } RETURN x",
+]
+
+
+def test_ordinary_investigator_queries_pass(api):
+    client, tokens, *_ = api
+    leader = META["planted"]["collapse_clusters"][0]["top_leader"]
+    for query in ORDINARY:
+        done = client.post("/api/v1/cypher", json={"query": query, "params": {"d": AS_OF, "id": leader}},
+                           headers=_h(tokens["investigator"]))
+        assert done.status_code == 200, (query, done.json())
+    assert len(ORDINARY) >= 20
+
+
+def test_hostile_queries_are_rejected_or_stopped_and_nothing_changes(api):
+    client, tokens, _keys, _tmp, store = api
+    before = store.counts()
+    outcomes = {}
+    for query in HOSTILE:
+        done = client.post("/api/v1/cypher", json={"query": query}, headers=_h(tokens["investigator"]))
+        outcomes[query] = done.status_code
+        assert done.status_code in (400, 408), (query, done.status_code, done.text)
+        assert "Traceback" not in done.text and "/work" not in done.text and ".py" not in done.text
+    assert len(HOSTILE) >= 50
+    assert store.counts() == before
+    assert outcomes["MATCH (a)-[*]->(b) RETURN count(*)"] == 400
+    assert outcomes["UNWIND range(1, 100000000) AS x UNWIND range(1, 1000) AS y RETURN count(*)"] in (400, 408)
+
+
+def test_row_cap_and_time_limit_are_reported(api):
+    client, tokens, *_ = api
+    done = client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN l.id", "limit": 10},
+                       headers=_h(tokens["investigator"])).json()
+    assert len(done["rows"]) == 10 and done["truncated"] is True and done["row_cap"] == 10
+    assert done["timeout_ms"] == 3000
+    slow = client.post("/api/v1/cypher", json={"query": "UNWIND range(1, 100000000) AS x RETURN sum(x)"},
+                       headers=_h(tokens["investigator"]))
+    assert slow.status_code == 408 and "timed out" in slow.json()["detail"]
+
+
+def test_the_audit_log_records_who_asked_what(api):
+    client, tokens, _keys, tmp, _store = api
+    client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=_h(tokens["investigator"]))
+    client.post("/api/v1/cypher", json={"query": "CREATE (:X)"}, headers=_h(tokens["investigator"]))
+    client.post("/api/v1/patterns/same_level_gaps", json={"params": {"as_of": AS_OF}}, headers=_h(tokens["viewer"]))
+    client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=_h(tokens["viewer"]))  # refused: no entry
+    lines = [json.loads(line) for line in (tmp / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    first, refused, pattern = lines[-3:]
+    inv = tokens["investigator"].split("_")[1]
+    assert first["key_id"] == inv and first["role"] == "investigator" and first["endpoint"] == "/api/v1/cypher"
+    assert first["query"] == "MATCH (l:Leader) RETURN count(l)" and first["rows"] == 1 and first["outcome"] == "ok"
+    assert first["duration_ms"] >= 0 and "time" in first
+    assert refused["query"] == "CREATE (:X)" and refused["outcome"] == "refused 400"
+    assert pattern["pattern"] == "same_level_gaps" and pattern["params"] == {"as_of": AS_OF} and pattern["rows"] == 8
+    assert pattern["role"] == "viewer"
+
+
+def test_ingest_reports_rejects_like_the_cli(api):
+    client, tokens, *_ = api
+    records = [{"label": "Leader", "id": "LN1", "name": "新某"}, {"label": "Leader", "name": "无号"},
+               {"type": "HOLDS_POST", "from": "LN1", "to": "U-NOPE", "to_label": "Unit", "title": "x",
+                "top_leader": True}]
+    body = client.post("/api/v1/ingest", json={"records": records}, headers=_h(tokens["admin"])).json()
+    assert body["nodes"] == 1 and body["relationships"] == 0 and body["rejected"] == 2
+    assert {(r["line"], r["field"]) for r in body["rejects"]} == {(2, "id"), (3, "to")}
