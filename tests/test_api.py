@@ -223,7 +223,8 @@ def test_row_cap_and_time_limit_are_reported(api):
 
 def test_the_audit_log_records_who_asked_what(api):
     client, tokens, _keys, tmp, _store = api
-    client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=_h(tokens["investigator"]))
+    inv = _h(tokens["investigator"])
+    client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=inv)
     client.post("/api/v1/cypher", json={"query": "CREATE (:X)"}, headers=_h(tokens["investigator"]))
     client.post("/api/v1/patterns/same_level_gaps", json={"params": {"as_of": AS_OF}}, headers=_h(tokens["viewer"]))
     client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=_h(tokens["viewer"]))  # refused: no entry
