@@ -80,6 +80,9 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if store is not None:  # a caller's store: the context was set up already
+            yield
+            return
         own = store is None
         the_store = store or open_store(store_url)
         folder = data_dir or getattr(getattr(the_store, "server", None), "path", None) or Path(".jiandu").resolve()
@@ -99,6 +102,8 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
     )
     for router in routes.ROUTERS:
         app.include_router(router)
+    if store is not None:
+        app.state.ctx = Context(store, Path(data_dir or Path(".jiandu").resolve()), **limits)
 
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError):
