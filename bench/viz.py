@@ -41,7 +41,7 @@ def main() -> None:
             print(f"scale {args.scale}: {report.nodes:,} nodes, {report.relationships:,} relationships")
             for size in args.sizes:
                 t = time.perf_counter()
-                sub = subgraph.neighbourhood(store, "Region", "R000002", depth=3, limit=size)
+                sub = subgraph.neighbourhood(store, "Region", "R000002", depth=3, limit=size, per_node=None)
                 fetched = time.perf_counter() - t
                 t = time.perf_counter()
                 html = render.page(sub, f"{size} nodes")

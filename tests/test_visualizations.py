@@ -37,7 +37,7 @@ def test_pages_carry_everything_they_need(sample):
 
 
 def test_large_pictures_are_laid_out_in_python_and_say_what_was_left_out(sample):
-    sub = subgraph.neighbourhood(sample, "Region", "R000002", depth=3, limit=600)
+    sub = subgraph.neighbourhood(sample, "Region", "R000002", depth=3, limit=600, per_node=None)
     assert len(sub.nodes) == 600 and sub.left_out > 0
     nodes_json, _, options, facts = render.build(sub, "big")
     assert json.loads(options)["physics"]["enabled"] is False and facts["layout"] == "python"

@@ -17,6 +17,7 @@ from graph.store import Store
 from queries.library import QueryError, run_named
 
 Key = tuple[str, str]  # (label, id)
+PER_NODE = 60  # neighbours shown per node and direction; hubs are summarised by a count
 
 
 @dataclass
@@ -50,8 +51,10 @@ def _edge_key(props: dict[str, Any]) -> str:
     return str(props.get("id") or "")
 
 
-def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | None, limit: int) -> set[Key]:
-    """Add every relationship (of `types`, or all) touching `frontier`; returns the new nodes."""
+def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | None, limit: int,
+           per_node: int | None = PER_NODE) -> set[Key]:
+    """Add the relationships (of `types`, or all) touching `frontier`, at most `per_node` per node
+    and direction; returns the new nodes."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, node_id in frontier:
         by_label[label].append(node_id)
@@ -59,9 +62,16 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
     for label, ids in by_label.items():
         for direction in ("out", "in"):
             arrow = "-[r]->" if direction == "out" else "<-[r]-"
-            rows = store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}){arrow}(m) "
-                             "RETURN n.id, type(r), properties(r), labels(m)[0], properties(m)",
-                             {"ids": ids}, read_only=True).rows
+            # a hub (a 纪委 with thousands of acts) shows its first PER_NODE neighbours; the rest is counted
+            where = " WHERE type(r) IN $types" if types is not None else ""
+            params = {"ids": ids, "k": per_node or 10**9, "types": sorted(types or ())}
+            grouped = store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}){arrow}(m){where} "
+                                "WITH n, collect([type(r), properties(r), labels(m)[0], properties(m)]) AS items "
+                                "RETURN n.id, items[0..$k], size(items)", params, read_only=True).rows
+            rows = []
+            for node_id, items, total in grouped:
+                sub.left_out += max(total - len(items), 0)
+                rows += [(node_id, *item) for item in items]
             for node_id, rtype, rprops, mlabel, mprops in rows:
                 if types is not None and rtype not in types:
                     continue
@@ -88,14 +98,14 @@ def _seed(store: Store, label: str, node_id: str) -> Subgraph:
 
 
 def neighbourhood(store: Store, label: str, node_id: str, depth: int = 1, types: set[str] | None = None,
-                  limit: int = 500) -> Subgraph:
+                  limit: int = 500, per_node: int | None = PER_NODE) -> Subgraph:
     """A node and everything within `depth` hops (1–3), optionally only through `types`."""
     if not 1 <= depth <= 3:
         raise QueryError("depth 应为 1–3 (depth must be 1 to 3)")
     sub = _seed(store, label, node_id)
     frontier = set(sub.highlight)
     for _ in range(depth):
-        frontier = expand(store, sub, frontier, types, limit)
+        frontier = expand(store, sub, frontier, types, limit, per_node)
         if not frontier:
             break
     return sub
