@@ -331,6 +331,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         err.print("只在本机回环地址上提供服务；在容器内请加 --public (serving on loopback only; add --public "
                   "inside a container)")
         return 2
+    out.print(f"jiandu API: http://{args.host}:{args.port}/docs (Ctrl-C 停止 to stop)")
     uvicorn.run(create_app(args.store), host=args.host, port=args.port, log_level="warning",
                 workers=1, access_log=False)
     return 0
