@@ -52,7 +52,6 @@ class IngestReport:
     seconds: float = 0.0
     rejects_path: Path | None = None
     first_rejects: list[Reject] = field(default_factory=list)
-    by_file: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
 
 
 def _dates_clause(var: str, names: Iterable[str]) -> str:
@@ -234,12 +233,10 @@ class Loader:
             landed = int(future.result().scalar() or 0)
             if isinstance(group, str):
                 self.report.nodes += landed
-                self.report.by_file[src]["nodes"] += landed
                 return
             if landed < len(batch):  # MATCH dropped rows whose ends do not exist: say which
                 self._reject_dangling(src, group, batch)
             self.report.relationships += landed
-            self.report.by_file[src]["relationships"] += landed
         except StoreError as exc:
             raise IngestAborted(f"写入失败 (write failed) in {src}: {exc}. 已写入的数据保留; 重新运行同一命令即可补全 "
                                 "(what was written stays; run the same ingest again to complete it)") from None
@@ -258,7 +255,6 @@ class Loader:
     def _reject(self, src: str, line: int, field_name: str, reason: str, record: Any) -> None:
         reject = Reject(src, line, field_name, reason, record)
         self.report.rejected += 1
-        self.report.by_file[src]["rejected"] += 1
         if len(self.report.first_rejects) < 50:
             self.report.first_rejects.append(reject)
         if self._rejects_fh is None:
