@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="jiandu-abench-"))
     server = None
@@ -54,7 +55,8 @@ def main() -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", url, "serve", "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", url, "serve", "--port", str(port),
+                                   "--workers", str(args.workers)],
                                   cwd=ROOT, env={**os.environ, "JIANDU_STORE": url})
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -332,8 +333,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   "inside a container)")
         return 2
     out.print(f"jiandu API: http://{args.host}:{args.port}/docs (Ctrl-C 停止 to stop)")
-    uvicorn.run(create_app(args.store), host=args.host, port=args.port, log_level="warning",
-                workers=1, access_log=False)
+    if args.workers > 1:  # each worker process opens the store itself; the embedded server is shared
+        os.environ[ENV_URL] = resolve_url(args.store)
+        uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning",
+                    workers=args.workers, access_log=False)
+    else:
+        uvicorn.run(create_app(args.store), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
@@ -440,6 +445,7 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public", action="store_true", help="允许非回环地址 (containers only)")
+    p.add_argument("--workers", type=int, default=1, help="工作进程数 worker processes")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("keys", help="API 密钥 API keys")
