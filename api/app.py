@@ -83,15 +83,13 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
         if store is not None:  # a caller's store: the context was set up already
             yield
             return
-        own = store is None
-        the_store = store or open_store(store_url)
+        the_store = open_store(store_url)
         folder = data_dir or getattr(getattr(the_store, "server", None), "path", None) or Path(".jiandu").resolve()
         app.state.ctx = Context(the_store, Path(folder), **limits)
         try:
             yield
         finally:
-            if own:
-                the_store.close()
+            the_store.close()
 
     app = FastAPI(
         title="jiandu 监督图谱 API",

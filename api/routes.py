@@ -44,9 +44,12 @@ class PatternRun(BaseModel):
     offset: int = Field(0, ge=0, description="起始行 rows to skip")
 
 
-class Rows(BaseModel):
+class Table(BaseModel):
     columns: list[str]
     rows: list[list[Any]]
+
+
+class Rows(Table):
     total: int = Field(description="全部行数 rows in the whole result")
     limit: int
     offset: int
@@ -58,9 +61,7 @@ class CypherRequest(BaseModel):
     limit: int = Field(1000, ge=1, le=5000, description="行数上限 row cap (≤ 5000)")
 
 
-class CypherRows(BaseModel):
-    columns: list[str]
-    rows: list[list[Any]]
+class CypherRows(Table):
     truncated: bool = Field(description="是否因行数上限截断 cut at the row cap")
     row_cap: int
     timeout_ms: int
@@ -247,19 +248,19 @@ def ingest_records(request: Request, body: IngestRequest) -> IngestResult:
 
 @admin.post("/keys", summary="新建 API 密钥 create a key (shown once)")
 def create_key(request: Request, body: NewKey) -> dict[str, str]:
-    key = _ctx(request).keys.create(body.role, body.name)
-    _ctx(request).audit.write(key_id=request.state.key.key_id, role="admin", method="POST",
-                              endpoint=str(request.url.path), created_role=body.role, outcome="ok")
+    key = audited(request, {"created_role": body.role}, lambda: _ctx(request).keys.create(body.role, body.name),
+                  lambda _: None)
     return {"key": key, "role": body.role}
 
 
 @admin.delete("/keys/{key_id}", summary="吊销密钥 revoke a key")
 def revoke_key(request: Request, key_id: str) -> dict[str, bool]:
-    if not _ctx(request).keys.revoke(key_id):
-        raise HTTPException(404, "没有该密钥或已吊销 (no such key, or already revoked)")
-    _ctx(request).audit.write(key_id=request.state.key.key_id, role="admin", method="DELETE",
-                              endpoint=str(request.url.path), revoked=key_id, outcome="ok")
-    return {"revoked": True}
+    def run():
+        if not _ctx(request).keys.revoke(key_id):
+            raise HTTPException(404, "没有该密钥或已吊销 (no such key, or already revoked)")
+        return True
+
+    return {"revoked": audited(request, {"revoked": key_id}, run, lambda _: None)}
 
 
 ROUTERS = [health, views, patterns, search, cypher, admin]

@@ -261,8 +261,9 @@ def demo_queries(store: Store, context: dict) -> None:
 
     planted = context["planted"]
     context["params"] = sample_params(planted, context["as_of"])
+    context["results"] = {}
     for name, query in library().items():
-        result = run_named(name, store, **context["params"][name])
+        result = context["results"][name] = run_named(name, store, **context["params"][name])
         out.rule(f"{query.name} · {query.title}")
         _print_result(Result(result.columns, result.rows[:8]), "table")
     from queries.planted import check
@@ -281,7 +282,7 @@ def demo_report(store: Store, context: dict) -> None:
     from visualizations.report import write_report
 
     intro = f"样例数据（虚构）截至 {context['as_of']} (fictional sample world as of {context['as_of']})"
-    index = write_report(store, context["out"], context["params"], intro=intro)
+    index = write_report(store, context["out"], context["params"], intro=intro, results=context["results"])
     out.print(f"[green]报告已写入 (report written)[/]: {index}")
 
 

@@ -50,7 +50,7 @@ def test_every_data_endpoint_needs_a_valid_unrevoked_key(api):
 
 
 def test_roles_nest(api):
-    client, tokens, *_ = api
+    client, tokens, _keys, tmp, _store = api
     query = {"query": "MATCH (l:Leader) RETURN count(l) AS n"}
     assert client.post("/api/v1/cypher", json=query, headers=_h(tokens["viewer"])).status_code == 403
     assert client.post("/api/v1/cypher", json=query, headers=_h(tokens["investigator"])).json()["rows"] == \
@@ -64,6 +64,10 @@ def test_roles_nest(api):
     assert client.get("/api/v1/patterns", headers=_h(new)).status_code == 200
     assert client.delete(f"/api/v1/keys/{new.split('_')[1]}", headers=_h(tokens["admin"])).json() == {"revoked": True}
     assert client.get("/api/v1/patterns", headers=_h(new)).status_code == 401
+    lines = [json.loads(x) for x in (tmp / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    created, revoked = [entry for entry in lines if entry["endpoint"].startswith("/api/v1/keys")][-2:]
+    assert created["created_role"] == "viewer" and created["outcome"] == "ok" and created["role"] == "admin"
+    assert revoked["revoked"] == new.split("_")[1] and revoked["method"] == "DELETE"
 
 
 def test_views_and_patterns(api):

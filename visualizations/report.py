@@ -54,14 +54,15 @@ nav a {{ margin-right: 10px; font-size: 13px; }} .empty {{ color: #2ca02c; }}
 """
 
 
-def write_report(store: Store, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "") -> Path:
-    """Run every named query with its parameters and write the report folder; returns index.html."""
+def write_report(store: Store, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "",
+                 results: dict[str, Result] | None = None) -> Path:
+    """Run every named query with its parameters (or take its `results`) and write the report folder."""
     out.mkdir(parents=True, exist_ok=True)
     copy_vis_js(out)
     sections, nav = [], []
     for name, query in library().items():
         params = params_for.get(name, {})
-        sub, result = query_view(store, name, params)
+        sub, result = query_view(store, name, params, result=(results or {}).get(name))
         title = f"{query.title}"
         (out / f"{name}.html").write_text(page(sub, f"{name} · {title}", js_beside=True, height="90vh"),
                                           encoding="utf-8")

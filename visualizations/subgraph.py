@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.ontology import ONTOLOGY
-from graph.store import Store
+from graph.store import Result, Store
 from queries.library import QueryError, run_named
 
 Key = tuple[str, str]  # (label, id)
@@ -146,9 +146,13 @@ ID_COLUMNS = {  # result column -> labels its ids may belong to
 }
 
 
-def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500) -> tuple[Subgraph, Any]:
-    """The nodes a named query's result names (highlighted), with the relationships among and around them."""
-    result = run_named(name, store, **params)
+def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500,
+               result: Result | None = None) -> tuple[Subgraph, Result]:
+    """The nodes a named query's result names (highlighted), with the relationships among and around them.
+
+    Pass `result` when the query has already been run with these parameters.
+    """
+    result = result or run_named(name, store, **params)
     wanted: dict[str, set[str]] = defaultdict(set)
     for record in result.records():
         for column, labels in ID_COLUMNS.items():
