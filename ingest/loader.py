@@ -66,18 +66,25 @@ def _sources_clause(var: str) -> str:
 
 # Rows carry only their line number; the file name travels once per batch as $src. The
 # parameter text is what the engine parses first, and it is most of the cost of a batch.
-_UNWIND = "UNWIND $rows AS row WITH row, $src + '#L' + toString(row.line) AS src "
+# Text documents name character spans instead (row.at = "120-135").
+LINE_SOURCE = "$src + '#L' + toString(row.line)"
+SPAN_SOURCE = "$src + '#' + row.at"
 
 
-def node_merge_cypher(label: str, onto: Ontology = ONTOLOGY) -> str:
+def _unwind(source: str) -> str:
+    return f"UNWIND $rows AS row WITH row, {source} AS src "
+
+
+def node_merge_cypher(label: str, onto: Ontology = ONTOLOGY, source: str = LINE_SOURCE) -> str:
     dates = [p.name for p in onto.node(label).properties.values() if p.type == "date"]
-    return (f"{_UNWIND}MERGE (n:{label} {{id: row.id}}) "
+    return (f"{_unwind(source)}MERGE (n:{label} {{id: row.id}}) "
             f"SET n += row.p, {_sources_clause('n')}{_dates_clause('n', dates)} RETURN count(n)")
 
 
-def rel_merge_cypher(rtype: str, source: str, target: str, onto: Ontology = ONTOLOGY) -> str:
+def rel_merge_cypher(rtype: str, source: str, target: str, onto: Ontology = ONTOLOGY,
+                     provenance: str = LINE_SOURCE) -> str:
     dates = [p.name for p in onto.relationship(rtype).properties.values() if p.type == "date"]
-    return (f"{_UNWIND}MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
+    return (f"{_unwind(provenance)}MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
             f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) "
             f"SET r += row.p, {_sources_clause('r')}{_dates_clause('r', dates)} RETURN count(r)")
 
@@ -130,7 +137,6 @@ class Loader:
         self.rejects_dir = rejects_dir
         self.on_progress = on_progress
         self.report = IngestReport()
-        self._rejects_fh = None
         # One writer thread: while the engine merges batch k, this thread reads and checks batch k+1.
         # Batches run in order, so nodes always land before the relationships that need them.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiandu-ingest")
@@ -148,8 +154,6 @@ class Loader:
                 self._settle()
         finally:
             self._writer.shutdown(cancel_futures=True)
-            if self._rejects_fh:
-                self._rejects_fh.close()
             self.report.seconds = time.perf_counter() - started
         return self.report
 
@@ -253,18 +257,20 @@ class Loader:
 
     # -- rejects --------------------------------------------------------------------------
     def _reject(self, src: str, line: int, field_name: str, reason: str, record: Any) -> None:
-        reject = Reject(src, line, field_name, reason, record)
-        self.report.rejected += 1
-        if len(self.report.first_rejects) < 50:
-            self.report.first_rejects.append(reject)
-        if self._rejects_fh is None:
-            self.rejects_dir.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            path = self.rejects_dir / f"rejects-{stamp}-{os.getpid()}.jsonl"
-            self.report.rejects_path = path
-            self._rejects_fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in load()
-        self._rejects_fh.write(json.dumps(reject.__dict__, ensure_ascii=False, default=str) + "\n")
-        self._rejects_fh.flush()
+        keep_reject(self.report, self.rejects_dir, Reject(src, line, field_name, reason, record))
+
+
+def keep_reject(report: IngestReport, rejects_dir: Path, reject: Reject) -> None:
+    """Count ``reject`` in the report and append it to this run's rejects file (made on first use)."""
+    report.rejected += 1
+    if len(report.first_rejects) < 50:
+        report.first_rejects.append(reject)
+    if report.rejects_path is None:
+        rejects_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        report.rejects_path = rejects_dir / f"rejects-{stamp}-{os.getpid()}.jsonl"
+    with open(report.rejects_path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(reject.__dict__, ensure_ascii=False, default=str) + "\n")
 
 
 def ingest(store: Store, paths: Iterable[Path | str], *, rejects_dir: Path, batch_size: int = BATCH_SIZE,

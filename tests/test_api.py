@@ -251,3 +251,21 @@ def test_ingest_reports_rejects_like_the_cli(api):
     body = client.post("/api/v1/ingest", json={"records": records}, headers=_h(tokens["admin"])).json()
     assert body["nodes"] == 1 and body["relationships"] == 0 and body["rejected"] == 2
     assert {(r["line"], r["field"]) for r in body["rejects"]} == {(2, "id"), (3, "to")}
+
+
+def test_admin_posts_a_report_and_it_joins_the_graph(api):
+    client, tokens, _, tmp_path, store = api
+    text = (SAMPLES.parent / "sample_reports" / "北州区住建系统案件通报.txt").read_text(encoding="utf-8")
+    body = {"name": "通报.txt", "text": text}
+    assert client.post("/api/v1/ingest/document", json=body, headers=_h(tokens["investigator"])).status_code == 403
+    done = client.post("/api/v1/ingest/document", json=body, headers=_h(tokens["admin"]))
+    assert done.status_code == 200, done.text
+    assert done.json()["nodes"] > 0 and done.json()["relationships"] > 0
+    linked = store.run("MATCH (:Leader {id: 'L000097'})-[:MENTIONED_IN]->(d:Document) RETURN d.origin",
+                       read_only=True).rows
+    assert linked == [["api:通报.txt"]]
+    bad = client.post("/api/v1/ingest/document", json={"name": "x.txt", "text": "   "}, headers=_h(tokens["admin"]))
+    assert bad.status_code == 400 and "empty file" in bad.text
+    log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    entry = next(e for e in log if e.get("endpoint", "").endswith("/ingest/document") and e.get("outcome") == "ok")
+    assert entry["role"] == "admin"

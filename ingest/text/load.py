@@ -1,0 +1,74 @@
+"""``jiandu ingest report.txt``: read, extract and write documents, one at a time.
+
+A document that cannot be read or extracted is reported, kept in the rejects file by name,
+and leaves nothing in the graph; the other documents still land.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from graph.store import Store, StoreError
+from ingest.loader import IngestAborted, IngestReport, Reject, keep_reject, source_name
+from ingest.text.document import TEXT_SUFFIXES, Document, DocumentError, read_document
+from ingest.text.extract import extract
+from ingest.text.places import Gazetteer, gazetteer
+from ingest.text.records import GraphIndex, write_document
+
+# In a folder, only these are taken as documents: a Markdown file there is more often a README.
+FOLDER_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def is_document(path: Path) -> bool:
+    return path.suffix.lower() in TEXT_SUFFIXES
+
+
+def document_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file()
+                              and not any(part[0] in "._" for part in p.relative_to(path).parts))
+        elif is_document(path):
+            yield path
+
+
+def ingest_document(store: Store, document: Document, gaz: Gazetteer) -> tuple[int, int]:
+    """Extract one document and write it, merged with what the graph holds: (nodes, relationships)."""
+    extraction = extract(document, gaz)
+    orgs = extraction.orgs.by_name.values()
+    names = sorted({n for org in orgs for n in (org.name, *org.aliases)})
+    people = sorted(p.name for p in extraction.people.persons() if p.role == "subject")
+    return write_document(store, extraction, GraphIndex.load(store, names, people))
+
+
+def graph_gazetteer(store: Store) -> Gazetteer:
+    """The package's places and the graph's own regions."""
+    return gazetteer().with_regions(GraphIndex.regions_only(store))
+
+
+def ingest_documents(store: Store, files: list[Path], *, rejects_dir: Path,
+                     report: IngestReport | None = None) -> IngestReport:
+    report = report or IngestReport()
+    started = time.perf_counter()
+    store.ensure_schema()
+    gaz = graph_gazetteer(store)
+    for path in files:
+        name = source_name(path)
+        report.files += 1
+        try:
+            nodes, rels = ingest_document(store, read_document(path, name), gaz)
+        except StoreError as exc:
+            raise IngestAborted(f"写入失败 (write failed) in {name}: {exc}") from None
+        except DocumentError as exc:
+            keep_reject(report, rejects_dir, Reject(name, 0, "document", str(exc), None))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one odd document must not stop the others
+            keep_reject(report, rejects_dir, Reject(name, 0, "document", f"无法抽取 (extraction failed): "
+                                                     f"{type(exc).__name__}: {exc}", None))
+            continue
+        report.nodes += nodes
+        report.relationships += rels
+    report.seconds += time.perf_counter() - started
+    return report

@@ -1,0 +1,309 @@
+"""Places and organisations named in a document, resolved to full regional names.
+
+An organisation mention is a place prefix and a body: 秦皇岛市 + 纪委监委, 青龙 + 公安局,
+县 + 卫健局. The prefix may be a full place name, a short form (青龙), or a bare level
+character (市, 县, 镇, 村) that means "the one this document is about"; the latter two are
+settled from the places the document names, never from a global guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest.text.lexicon import (
+    BODIES,
+    DEPARTMENT_STEMS,
+    DEPARTMENT_SUFFIXES,
+    MEDIA_SUFFIXES,
+    NATIONAL_BODIES,
+    SUB_UNIT_ENDINGS,
+    SUB_UNIT_WORDS,
+)
+from ingest.text.places import MAX_NAME, Gazetteer, Place, gazetteer
+
+LEVEL_CHARS = {"省": "省", "市": "市", "县": "县", "区": "县", "镇": "乡", "乡": "乡", "街道": "乡"}
+_PLACE_ENDS = set("省市县区州盟旗镇乡道")
+_CJK = r"\u4e00-\u9fff"
+# one character of a sub-unit's own name: never a function word (向, 和, 的, 对 …)
+_NAME_CHAR = f"(?:(?![向和的对与及在每为将把被是])[{_CJK}])"
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    place: Place
+
+
+@dataclass
+class Org:
+    """One organisation: every mention of it in the document folds into one of these."""
+    name: str                     # formal, qualified: 秦皇岛市纪律检查委员会监察委员会
+    kind: str
+    place: Place | None
+    aliases: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    parent: str | None = None     # the organisation a sub-unit belongs to
+
+    def add_alias(self, *names: str) -> None:
+        for name in names:
+            if name and name != self.name and name not in self.aliases:
+                self.aliases.append(name)
+
+
+@dataclass
+class OrgMention:
+    start: int
+    end: int
+    org: Org
+    short: str                    # the qualified short form people write: 秦皇岛市纪委监委
+
+
+def _body_pattern() -> re.Pattern[str]:
+    stems = sorted(DEPARTMENT_STEMS, key=len, reverse=True)
+    departments = f"(?:{'|'.join(stems)})(?:{'|'.join(DEPARTMENT_SUFFIXES)})"
+    bodies = "|".join(sorted(BODIES, key=len, reverse=True))
+    return re.compile(f"(?P<dept>{departments})|(?P<body>{bodies})")
+
+
+_BODY = _body_pattern()
+_NATIONAL = re.compile("|".join(sorted(NATIONAL_BODIES, key=len, reverse=True)))
+_MEDIA = re.compile(f"[{_CJK}]{{2,6}}?(?:{'|'.join(MEDIA_SUFFIXES)})")
+_STATIONED = re.compile(f"驻[{_CJK}]{{2,16}}?纪检监察组")
+_SUB_UNIT = re.compile(f"(?:第[一二三四五六七八九十]+|{_NAME_CHAR}{{0,6}}?)(?:{'|'.join(SUB_UNIT_ENDINGS)})"
+                       f"|{'|'.join(SUB_UNIT_WORDS)}")
+_VILLAGE = re.compile(f"[{_CJK}]{{1,4}}?(?:村|社区)(?![民委务级干支两组])")
+
+
+class Places:
+    """The places a document names, in order, and what 市/县/镇 mean at each point."""
+
+    def __init__(self, text: str, gaz: Gazetteer | None = None):
+        self.gaz = gaz or gazetteer()
+        raw = self._scan(text)
+        unique = list(dict.fromkeys(cands[0] for _, _, cands in raw if len(cands) == 1 and cands[0].level != "乡"))
+        self.mentions: list[PlaceMention] = []
+        for start, end, cands in raw:
+            place = self.gaz.resolve(cands, unique)
+            if place is not None and (place.level != "乡" or self._anchored(place, unique)):
+                self.mentions.append(PlaceMention(start, end, place))
+        self.ends = {m.end: m for m in self.mentions}
+        self._starts = [m.start for m in self.mentions]
+        self.named = list(dict.fromkeys(m.place for m in self.mentions))  # each place once, in order
+        counts: Counter[Place] = Counter()
+        for m in self.mentions:
+            for p in m.place.chain():
+                counts[p] += 1
+        self.primary = {lvl: max((p for p in counts if p.level == lvl), key=lambda p: counts[p], default=None)
+                        for lvl in ("省", "市", "县")}
+        if self.primary["市"] is not None:  # the province is the one the main city lies in
+            self.primary["省"] = self.primary["市"].ancestor("省")
+
+    def _scan(self, text: str) -> list[tuple[int, int, list[Place]]]:
+        found: list[tuple[int, int, list[Place]]] = []
+        last_end = -1
+        for i, ch in enumerate(text):
+            if ch not in _PLACE_ENDS:
+                continue
+            # two-character names only for counties (攸县, 沛县): 城区, 新区 are words as often as places
+            for length in range(min(MAX_NAME, i + 1), 1 if ch == "县" else 2, -1):
+                start = i - length + 1
+                cands = self.gaz.candidates(text[start:i + 1])
+                if cands and start >= last_end:
+                    found.append((start, i + 1, cands))
+                    last_end = i + 1
+                    break
+        return found
+
+    @staticmethod
+    def _anchored(place: Place, context: list[Place]) -> bool:
+        """A township counts only when its county or city is named in the document too."""
+        return any(ctx in place.chain() for ctx in context)
+
+    def before(self, pos: int, level: str, suffix: str | None = None) -> Place | None:
+        """The place of ``level`` this document last named before ``pos`` (or its main one)."""
+        for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+            p = m.place.ancestor(level)
+            if p is not None and (suffix is None or p.name.endswith(suffix)):
+                return p
+        primary = self.primary.get(level)
+        if primary is not None and (suffix is None or primary.name.endswith(suffix)):
+            return primary
+        return None
+
+    def short_form(self, text: str, end: int) -> tuple[int, Place] | None:
+        """A short place name (青龙, 广元) ending at ``end``, settled by the document's places."""
+        context = self.named
+        for length in (4, 3, 2):
+            start = end - length
+            if start < 0:
+                continue
+            cands = self.gaz.candidates(text[start:end], short=True)
+            place = self.gaz.resolve(cands, context) if cands else None
+            if place is not None:
+                return start, place
+        return None
+
+
+class Organisations:
+    """Every organisation mention of a document, folded into one ``Org`` per organisation."""
+
+    def __init__(self, text: str, places: Places):
+        self.text = text
+        self.places = places
+        self.by_name: dict[str, Org] = {}
+        self.mentions: list[OrgMention] = []
+        self.villages: list[tuple[int, Org]] = []
+        self._scan()
+
+    # -- scanning ---------------------------------------------------------------------------
+    def _scan(self) -> None:
+        text = self.text
+        for m in self.places.mentions:
+            if m.place.level == "乡":
+                self._village_after(m)
+        taken: set[int] = set()
+        for match in _NATIONAL.finditer(text):
+            formal, kind = NATIONAL_BODIES[match.group()]
+            self._mention(match.start(), match.end(), formal, kind, None, match.group(), taken)
+        for match in _BODY.finditer(text):
+            if match.start() in taken:
+                continue
+            self._body(match, taken)
+        for match in _MEDIA.finditer(text):
+            start = self._media_start(match)
+            if start is not None and taken.isdisjoint(range(start, match.end())):
+                name = text[start:match.end()]
+                self._mention(start, match.end(), name, "other", None, name, taken)
+        self.mentions.sort(key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self.by_start = {m.start: m for m in self.mentions}
+        self._by_end = {m.end: m for m in self.mentions}
+
+    def _village_after(self, town: PlaceMention) -> None:
+        match = _VILLAGE.match(self.text, town.end)
+        if not match:
+            return
+        name = town.place.qualified() + match.group()
+        org = self._org(name, "village_or_community", town.place)
+        org.add_alias(town.place.name + match.group(), (town.place.parent.name if town.place.parent else "")
+                      + town.place.name + match.group())
+        org.spans.append((town.start, match.end()))
+        self.mentions.append(OrgMention(town.start, match.end(), org, name))
+        self.villages.append((town.start, org))
+
+    def _prefix(self, start: int, previous: OrgMention | None) -> tuple[int, Place | None, str]:
+        """Where the organisation's name begins, its place, and a level character repeated after
+        the place name (青龙满族自治县县委 → 县), if any."""
+        text = self.text
+        pos, redundant = start, ""
+        # 青龙满族自治县县委: a level character repeated after the full place name
+        if pos >= 1 and text[pos - 1] in LEVEL_CHARS and pos - 1 in self.places.ends:
+            redundant, pos = text[pos - 1], pos - 1
+        mention = self.places.ends.get(pos)
+        if mention is not None:
+            begin = mention.start
+            while begin in self.places.ends:  # 秦皇岛市海港区: extend over a chain of places
+                begin = self.places.ends[begin].start
+            return begin, mention.place, redundant
+        short = self.places.short_form(text, start)
+        if short is not None:
+            return short[0], short[1], ""
+        if start >= 1 and text[start - 1] in LEVEL_CHARS:
+            if start >= 2 and text[start - 2] in "县区市乡镇各":  # 县区委书记, 各市: many places, none in particular
+                return start, None, ""
+            char = text[start - 1]
+            place = self.places.before(start, LEVEL_CHARS[char], "区" if char == "区" else None)
+            return start - 1, place, ""
+        if previous is not None and previous.end >= start - 2 and previous.org.place is not None:
+            return start, previous.org.place, ""  # 县委和公安局: the second shares the first's place
+        return start, None, ""
+
+    def _body(self, match: re.Match[str], taken: set[int]) -> None:
+        text, start, end = self.text, match.start(), match.end()
+        surface = match.group()
+        previous = next((m for m in reversed(self.mentions) if m.end <= start), None)
+        if previous is not None and previous.end >= start - 1 and text[previous.end:start] in ("和", "、", "及", ""):
+            near = previous
+        else:
+            near = None
+        begin, place, redundant = self._prefix(start, near)
+        if place is None:
+            return  # 党委 or 公安局 with no place: too generic to be one organisation
+        if match.group("dept"):
+            stem = next(s for s in sorted(DEPARTMENT_STEMS, key=len, reverse=True) if surface.startswith(s))
+            formal_stem = DEPARTMENT_STEMS[stem] or stem
+            formal = place.qualified() + formal_stem + surface[len(stem):]
+            kind = "court_procuratorate_police" if stem in ("公安", "司法") else "government_department"
+            if stem in ("审计", "信访"):
+                kind = "oversight_body"
+        else:
+            template, kind = BODIES[surface]
+            formal = template.format(place=place.qualified())
+        plain = place.name + redundant + surface
+        qualified = place.qualified() + redundant + surface
+        org = self._org(formal, kind, place)
+        org.add_alias(text[begin:end], plain, qualified, (place.name + "委") if surface in ("委", "党委") else "")
+        parent_name, end = formal, self._extend(end, org)
+        if end != match.end():  # a sub-unit: 市纪委监委党风政风监督室
+            sub_surface = text[match.end():end]
+            sub = self._org(formal + sub_surface, "oversight_body" if kind == "oversight_body" else kind, place)
+            sub.parent = parent_name
+            sub.add_alias(text[begin:end], qualified + sub_surface, plain + sub_surface)
+            org, qualified = sub, qualified + sub_surface
+        org.spans.append((begin, end))
+        taken.update(range(begin, end))
+        self.mentions.append(OrgMention(begin, end, org, qualified))
+
+    def _extend(self, end: int, org: Org) -> int:
+        if org.kind not in ("oversight_body", "party_committee"):
+            return end
+        for pattern in (_STATIONED, _SUB_UNIT):
+            match = pattern.match(self.text, end)
+            if match:
+                return match.end()
+        return end
+
+    def _media_start(self, match: re.Match[str]) -> int | None:
+        """A newspaper's name starts at a place (河北日报, 广元日报); anything else is not a paper."""
+        for offset in range(match.end() - match.start()):
+            start = match.start() + offset
+            word = self.text[start:match.end()]
+            head = word[: len(word) - next(len(s) for s in MEDIA_SUFFIXES if word.endswith(s))]
+            if head and (self.places.gaz.candidates(head, short=True) or self.places.gaz.candidates(head)):
+                return start
+        return None
+
+    def _mention(self, start: int, end: int, formal: str, kind: str, place: Place | None, short: str,
+                 taken: set[int]) -> None:
+        org = self._org(formal, kind, place)
+        org.add_alias(self.text[start:end])
+        org.spans.append((start, end))
+        taken.update(range(start, end))
+        self.mentions.append(OrgMention(start, end, org, short))
+
+    def _org(self, name: str, kind: str, place: Place | None) -> Org:
+        org = self.by_name.get(name)
+        if org is None:
+            org = self.by_name[name] = Org(name, kind, place)
+        return org
+
+    # -- lookups ----------------------------------------------------------------------------
+    def ending_at(self, pos: int) -> OrgMention | None:
+        return self._by_end.get(pos)
+
+    def within(self, start: int, end: int) -> list[OrgMention]:
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[first:last] if m.end <= end]
+
+    def latest_before(self, pos: int, suffix: str) -> OrgMention | None:
+        """该局: the organisation ending in ``suffix`` the document named last before ``pos``."""
+        return next((m for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)])
+                     if m.org.name.endswith(suffix)), None)
+
+    def village_before(self, pos: int) -> Org | None:
+        return next((org for start, org in reversed(self.villages) if start < pos), None)
