@@ -19,6 +19,7 @@ from fastapi.security import APIKeyHeader
 
 from api.audit import AuditLog
 from api.keys import Key, KeyStore
+from api.pinyin_index import PinyinIndex
 from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
 from queries.library import QueryError
 
@@ -35,6 +36,7 @@ class Context:
         self.data_dir = data_dir
         self.cypher_timeout_ms = cypher_timeout_ms
         self.max_rows = max_rows
+        self.pinyin = PinyinIndex()
 
 
 def require(role: str) -> Callable[..., Key]:

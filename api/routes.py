@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from api import guard
 from api.app import audited, require
+from api.pinyin_index import is_pinyin_query
 from graph.ontology import ONTOLOGY
 from queries.library import get, library, run_named
 from visualizations import render, subgraph
@@ -199,12 +200,18 @@ def pattern_graph(request: Request, name: str, body: PatternRun, format: str = F
                  format, f"{name}")
 
 
-@search.get("/search", summary="按名称、别名或前缀检索节点 find nodes by name, alias or prefix")
-def find(request: Request, q: str = Query(min_length=1, max_length=100), label: LabelName | None = None,
-         limit: int = Query(20, ge=1, le=200)) -> list[dict[str, Any]]:
+SEARCH_Q = "名称/别名前缀, 或拼音前缀/首字母 (liangr, lry) name or alias prefix, or pinyin prefix or initials"
+
+
+@search.get("/search", summary="按名称、别名、拼音前缀检索节点 find nodes by name, alias, or pinyin prefix")
+def find(request: Request, q: str = Query(min_length=1, max_length=100, description=SEARCH_Q),
+         label: LabelName | None = None, limit: int = Query(20, ge=1, le=200)) -> list[dict[str, Any]]:
     labels = [label] if label else list(ONTOLOGY.nodes)
+    ctx = _ctx(request)
 
     def run():
+        if is_pinyin_query(q):
+            return ctx.pinyin.search(ctx.store, q, label, limit)
         found = []
         for lb in labels:
             rows = _ctx(request).store.run(
@@ -248,6 +255,7 @@ def ingest_records(request: Request, body: IngestRequest) -> IngestResult:
             return ingest(ctx.store, [path], rejects_dir=ctx.data_dir / "rejects")
 
     report = audited(request, {"ingest": len(body.records)}, run, lambda r: r.nodes + r.relationships)
+    ctx.pinyin.invalidate()
     rejects = [{"line": r.line, "field": r.field, "reason": r.reason} for r in report.first_rejects]
     return IngestResult(nodes=report.nodes, relationships=report.relationships, rejected=report.rejected,
                         rejects=rejects)
@@ -268,8 +276,10 @@ def ingest_report(request: Request, body: DocumentUpload) -> IngestResult:
         nodes, rels = ingest_document(ctx.store, document, graph_gazetteer(ctx.store))
         return IngestResult(nodes=nodes, relationships=rels, rejected=0, rejects=[])
 
-    return audited(request, {"ingest_document": body.name, "chars": len(body.text)}, run,
-                   lambda r: r.nodes + r.relationships)
+    result = audited(request, {"ingest_document": body.name, "chars": len(body.text)}, run,
+                     lambda r: r.nodes + r.relationships)
+    ctx.pinyin.invalidate()
+    return result
 
 
 @admin.post("/keys", summary="新建 API 密钥 create a key (shown once)")

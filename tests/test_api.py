@@ -269,3 +269,19 @@ def test_admin_posts_a_report_and_it_joins_the_graph(api):
     log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     entry = next(e for e in log if e.get("endpoint", "").endswith("/ingest/document") and e.get("outcome") == "ok")
     assert entry["role"] == "admin"
+
+
+def test_search_by_pinyin_prefix_and_initials(api):
+    client, tokens, *_ = api
+    h = _h(tokens["viewer"])
+    for q in ("liangranying", "LiangRan", "liang ran", "lry"):
+        hits = client.get(f"/api/v1/search?q={q}&label=Leader&limit=200", headers=h).json()
+        assert {"id": "L000097", "label": "Leader", "name": "梁然英", "aliases": []} in hits, q
+        assert all(h["label"] == "Leader" for h in hits)
+    assert client.get("/api/v1/search?q=zzzzqx", headers=h).json() == []
+    # a node added through the API is found by pinyin without waiting for a rebuild
+    records = [{"label": "Leader", "id": "LP1", "name": "曾明"}, {"label": "Leader", "id": "LP2", "name": "单明"}]
+    assert client.post("/api/v1/ingest", json={"records": records}, headers=_h(tokens["admin"])).status_code == 200
+    # every reading of a polyphonic surname is indexed: 曾 zeng/ceng, 单 shan/dan
+    for q, node in (("zengming", "LP1"), ("cengm", "LP1"), ("zm", "LP1"), ("shanming", "LP2"), ("danm", "LP2")):
+        assert any(hit["id"] == node for hit in client.get(f"/api/v1/search?q={q}", headers=h).json()), q
