@@ -6,6 +6,7 @@ admin. Errors are short JSON messages: no stack traces, paths or store internals
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -88,6 +89,8 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
         the_store = open_store(store_url)
         folder = data_dir or getattr(getattr(the_store, "server", None), "path", None) or Path(".jiandu").resolve()
         app.state.ctx = Context(the_store, Path(folder), **limits)
+        threading.Thread(target=app.state.ctx.pinyin.warm, args=(the_store,), daemon=True,
+                         name="jiandu-pinyin").start()
         try:
             yield
         finally:

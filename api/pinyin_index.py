@@ -1,9 +1,10 @@
 """Find nodes by the pinyin of their names: "liangr" or "lry" finds 梁然英.
 
 Computing pinyin at ingest would tax the hot path for every record (pypinyin converts about
-7,700 names a second), so the API keeps its own index instead: built on the first pinyin
-search from one scan of the graph's names, kept in memory, and rebuilt when the graph's node
-count changes (checked at most every few seconds) or after an ingest through the API.
+7,700 names a second), so the API keeps its own index instead: built from one scan of the
+graph's names (in the background when a server starts, else on the first pinyin search), kept
+in memory, and rebuilt when the graph's node count changes (checked at most every few seconds)
+or after an ingest through the API.
 
 Each name is indexed under its full pinyin without tones (liangranying) and its initials
 (lry). The first character is indexed under each of its readings, so 单 is found as dan and shan
@@ -22,6 +23,9 @@ from functools import lru_cache
 from graph.store import Store
 
 RECHECK_SECONDS = 5.0
+# Names people type in pinyin: people, organisations, places. Case names and findings are
+# sentences; their characters would triple the index for searches nobody makes in pinyin.
+LABELS = ("Leader", "Person", "Unit", "OversightBody", "Region")
 MAX_VARIANTS = 8  # readings multiply; a name with many polyphonic characters keeps the first few
 
 
@@ -66,6 +70,15 @@ class PinyinIndex:
         self._nodes = -1
         self._checked = 0.0
 
+    def warm(self, store: Store) -> None:
+        """Build now (a server calls this in a background thread at start, so the first pinyin
+        search does not wait for the scan). A store closed meanwhile just ends the attempt."""
+        try:
+            with self._lock:
+                self._fresh(store)
+        except Exception:  # noqa: BLE001 - the next search builds it instead
+            self._nodes = -1
+
     def invalidate(self) -> None:
         with self._lock:
             self._nodes = -1
@@ -78,12 +91,12 @@ class PinyinIndex:
         self._checked = now
         if nodes == self._nodes:
             return
-        rows = store.run("MATCH (n) WHERE n.name IS NOT NULL RETURN labels(n)[0], n.id, n.name, n.aliases",
-                         read_only=True).rows
+        rows = [row for label in LABELS for row in store.run(
+            f"MATCH (n:{label}) RETURN '{label}', n.id, n.name, n.aliases", read_only=True).rows]
         pairs: list[tuple[str, int]] = []
         entries = []
         for i, (label, node_id, name, aliases) in enumerate(rows):
-            entries.append((label, node_id, name, aliases or []))
+            entries.append((label, node_id, name or "", aliases or []))
             for text in (name, *(aliases or [])):
                 pairs.extend((key, i) for key in keys(str(text)))
         pairs.sort()
