@@ -6,6 +6,7 @@ admin. Errors are short JSON messages: no stack traces, paths or store internals
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from fastapi.security import APIKeyHeader
 from api.audit import AuditLog
 from api.keys import Key, KeyStore
 from api.pinyin_index import PinyinIndex
+from api.view_cache import ViewCache
 from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
 from queries.library import QueryError
 
@@ -37,7 +39,9 @@ class Context:
         self.data_dir = data_dir
         self.cypher_timeout_ms = cypher_timeout_ms
         self.max_rows = max_rows
-        self.pinyin = PinyinIndex()
+        self.pinyin = PinyinIndex(data_dir)
+        # JIANDU_VIEW_CACHE_MB (set by `jiandu serve --view-cache-mb`): 0 turns the cache off
+        self.views = ViewCache(int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "64")) * 1024 * 1024))
 
 
 def require(role: str) -> Callable[..., Key]:
@@ -94,6 +98,7 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
         try:
             yield
         finally:
+            app.state.ctx.audit.close()
             the_store.close()
 
     app = FastAPI(

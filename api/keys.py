@@ -31,12 +31,19 @@ class Key:
 class KeyStore:
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._cache: tuple[tuple, dict] | None = None
 
     def _load(self) -> dict:
+        # re-read only when the file changed (a key created or revoked by `jiandu keys` in another
+        # process takes effect at once; a request costs one stat, not a parse)
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            stat = self.path.stat()
         except FileNotFoundError:
             return {}
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if self._cache is None or self._cache[0] != stamp:
+            self._cache = (stamp, json.loads(self.path.read_text(encoding="utf-8")))
+        return self._cache[1]
 
     def _save(self, data: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api import guard
@@ -96,11 +96,26 @@ def _ctx(request: Request):
     return request.app.state.ctx
 
 
-def _view(request: Request, what: dict, build, fmt: str, title: str):
-    sub = audited(request, what, build, lambda s: len(s.nodes))
-    if fmt == "html":
-        return HTMLResponse(render.page(sub, title))
-    return GraphView(**sub.as_json())
+def _view(request: Request, what: dict, build, fmt: str, title: str) -> Response:
+    """Build a view (or take it from the cache when the graph has not changed since) and audit it."""
+    ctx = _ctx(request)
+
+    def run() -> tuple[bytes, int]:
+        version = ctx.store.version()
+        # the path, every query parameter (depth, types, dates, limit, format) and the body's (what)
+        key = (version, request.url.path, tuple(sorted(request.query_params.multi_items())),
+               json.dumps(what, sort_keys=True, default=str))
+        cached = ctx.views.get(key) if version is not None else None
+        if cached is not None:
+            return cached
+        sub = build()
+        body = (render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()).encode()
+        if version is not None:
+            ctx.views.put(key, body, len(sub.nodes))
+        return body, len(sub.nodes)
+
+    body, _ = audited(request, what, run, lambda r: r[1])
+    return Response(body, media_type="text/html; charset=utf-8" if fmt == "html" else "application/json")
 
 
 FORMAT = Query("json", pattern="^(json|html)$", description="json 或 html 交互图 (interactive picture)")

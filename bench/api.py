@@ -4,13 +4,15 @@
 
 Generates and ingests a world, starts `jiandu serve` on a loopback port (its own process),
 creates a viewer key, then runs the clients (threads with keep-alive HTTP connections) against
-random current leaders. Prints requests per second, p50/p99 latency and errors, then stops
-the server (and with it the embedded database).
+random current leaders (5,000 of them, drawn uniformly, so a view cache helps only as far as
+leaders repeat; --view-cache-mb 0 measures every view computed afresh). Prints requests per
+second, p50/p99 latency and errors, then stops the server (and with it the embedded database).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import shutil
@@ -19,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,29 +35,71 @@ from ingest.generator import generate  # noqa: E402
 from ingest.loader import ingest  # noqa: E402
 
 
+async def load(port: int, token: str, leaders: list[str], clients: int,
+               seconds: float) -> tuple[list[float], int, float]:
+    """Closed-loop clients on keep-alive connections, written on bare asyncio streams: the load
+    generator shares the machine's cores with the server, so it must cost as little as possible
+    (an httpx client in threads used most of a core by itself)."""
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.monotonic() + seconds
+
+    async def client(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.monotonic() < stop_at:
+                path = f"/api/v1/leaders/{rng.choice(leaders)}/neighbourhood?depth=2"
+                started = time.perf_counter()
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {token}\r\n\r\n".encode())
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head.split(b" ", 2)[1])
+                length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                                  if line.lower().startswith(b"content-length:")))
+                body = await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                errors += status != 200 or not body.startswith(b"{")
+        finally:
+            writer.close()
+
+    began = time.monotonic()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return latencies, errors, time.monotonic() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="uvicorn worker processes")
+    parser.add_argument("--warmup", type=float, default=45,
+                        help="seconds to wait after start: each worker builds its pinyin index first")
+    parser.add_argument("--view-cache-mb", type=float, default=64, help="0 measures every view computed afresh")
+    parser.add_argument("--reuse", type=Path, help="an embedded data folder already holding a generated world "
+                        "(skips generating and ingesting; it is left in place)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="jiandu-abench-"))
     server = None
     try:
-        generate(work / "data", scale=args.scale, seed=1, noise=0.02)
-        url = f"falkordb+embedded://{work / 'db'}"
+        db = args.reuse or work / "db"
+        url = f"falkordb+embedded://{db}"
+        if args.reuse is None:
+            generate(work / "data", scale=args.scale, seed=1, noise=0.02)
         with open_store(url) as store:
-            report = ingest(store, [work / "data"], rejects_dir=work / "rejects")
+            if args.reuse is None:
+                ingest(store, [work / "data"], rejects_dir=work / "rejects")
+            counts = store.counts()
             leaders = [r[0] for r in store.run("MATCH (l:Leader)-[p:HOLDS_POST]->() WHERE p.end IS NULL "
                                                "RETURN l.id LIMIT 5000").rows]
-        print(f"scale {args.scale}: {report.nodes:,} nodes, {report.relationships:,} relationships")
-        token = KeyStore(work / "db" / "api_keys.json").create("viewer", "bench")
+        print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships")
+        token = KeyStore(db / "api_keys.json").create("viewer", "bench")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", url, "serve", "--port", str(port),
-                                   "--workers", str(args.workers)],
+                                   "--workers", str(args.workers), "--view-cache-mb", str(args.view_cache_mb)],
                                   cwd=ROOT, env={**os.environ, "JIANDU_STORE": url})
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
@@ -66,36 +109,13 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        latencies: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-        stop_at = time.monotonic() + args.seconds
-
-        def client(seed: int) -> None:
-            rng = random.Random(seed)
-            with httpx.Client(base_url=base, headers={"X-API-Key": token}, timeout=30) as http:
-                while time.monotonic() < stop_at:
-                    started = time.perf_counter()
-                    try:
-                        ok = http.get(f"/api/v1/leaders/{rng.choice(leaders)}/neighbourhood?depth=2").status_code == 200
-                    except httpx.HTTPError:
-                        ok = False
-                    elapsed = time.perf_counter() - started
-                    with lock:
-                        latencies.append(elapsed)
-                        errors[0] += not ok
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-        began = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.monotonic() - began
+        print(f"warm-up {args.warmup:.0f} s (pinyin index per worker)", flush=True)
+        time.sleep(args.warmup)
+        latencies, errors, wall = asyncio.run(load(port, token, leaders, args.clients, args.seconds))
         cuts = statistics.quantiles(latencies, n=100)
         print(f"{len(latencies):,} requests in {wall:.1f} s with {args.clients} clients: "
               f"{len(latencies) / wall:,.1f} requests/s, p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, "
-              f"errors {errors[0]}")
+              f"errors {errors}")
     finally:
         if server is not None:
             server.terminate()

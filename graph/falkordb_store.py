@@ -91,6 +91,7 @@ class FalkorStore(Store):
         self.url = url
         self.graph_name = graph
         self.graph = db.select_graph(graph)
+        self._version_key = f"jiandu:version:{graph}"
 
     @classmethod
     def connect(cls, host: str, port: int, username: str | None, password: str | None,
@@ -123,6 +124,8 @@ class FalkorStore(Store):
             raise StoreError(msg) from None
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+        if not read_only:
+            self._written()
         columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in (res.header or [])]
         rows = [[_plain(v) for v in row] for row in (res.result_set or [])]
         stats = {k: v for k, v in {
@@ -174,6 +177,21 @@ class FalkorStore(Store):
         with contextlib.suppress(redis.ResponseError):  # no graph yet: nothing to delete
             self.graph.delete()
         self.graph = self.db.select_graph(self.graph_name)
+        self._written()
+
+    def _written(self) -> None:
+        # one counter per graph, next to it in the same server: every jiandu writer bumps it
+        try:
+            self.db.connection.incr(self._version_key)
+        except (redis.RedisError, OSError) as exc:
+            raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+
+    def version(self) -> str | None:
+        try:
+            value = self.db.connection.get(self._version_key)
+        except (redis.RedisError, OSError) as exc:
+            raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+        return (value or b"0").decode() if isinstance(value, bytes) else str(value or 0)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):  # closing a dead connection must not mask the real error

@@ -101,6 +101,11 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def version(self) -> str | None:
+        """A token that changes whenever data is written through a jiandu store, so readers can
+        cache what they computed from the graph. None where the backend cannot say (no caching)."""
+        return None
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type, from the ontology's names."""
         from graph.ontology import ONTOLOGY

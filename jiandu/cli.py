@@ -428,6 +428,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   "inside a container)")
         return 2
     out.print(f"jiandu API: http://{args.host}:{args.port}/docs (Ctrl-C 停止 to stop)")
+    os.environ["JIANDU_VIEW_CACHE_MB"] = str(args.view_cache_mb)
     if args.workers > 1:  # each worker process opens the store itself; the embedded server is shared
         os.environ[ENV_URL] = resolve_url(args.store)
         uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning",
@@ -547,6 +548,8 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public", action="store_true", help="允许非回环地址 (containers only)")
     p.add_argument("--workers", type=int, default=1, help="工作进程数 worker processes")
+    p.add_argument("--view-cache-mb", type=float, default=64,
+                   help="每个进程的视图缓存 view cache per worker, MB (0 = off); kept until the graph changes")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("keys", help="API 密钥 API keys")

@@ -285,3 +285,27 @@ def test_search_by_pinyin_prefix_and_initials(api):
     # every reading of a polyphonic surname is indexed: 曾 zeng/ceng, 单 shan/dan
     for q, node in (("zengming", "LP1"), ("cengm", "LP1"), ("zm", "LP1"), ("shanming", "LP2"), ("danm", "LP2")):
         assert any(hit["id"] == node for hit in client.get(f"/api/v1/search?q={q}", headers=h).json()), q
+
+
+def test_views_are_cached_until_the_graph_changes(api):
+    client, tokens, _, tmp_path, store = api
+    h = _h(tokens["viewer"])
+    views = client.app.state.ctx.views
+    url = "/api/v1/leaders/L000097/neighbourhood?depth=1"
+    first = client.get(url, headers=h)
+    hits = views.hits
+    again = client.get(url, headers=h)
+    assert again.status_code == 200 and again.content == first.content and views.hits == hits + 1
+    deeper = client.get(url.replace("depth=1", "depth=2"), headers=h)  # other parameters: computed, not reused
+    assert views.hits == hits + 1 and len(deeper.json()["nodes"]) > len(first.json()["nodes"])
+    # a write through any jiandu store changes the version: the next view sees the new data
+    before = store.version()
+    records = [{"label": "Unit", "id": "UNEW", "name": "新单位", "kind": "部门"},
+               {"type": "HOLDS_POST", "from": "L000097", "to": "UNEW", "to_label": "Unit", "title": "兼任组长",
+                "top_leader": False}]
+    assert client.post("/api/v1/ingest", json={"records": records}, headers=_h(tokens["admin"])).status_code == 200
+    assert store.version() != before
+    fresh = client.get(url, headers=h).json()
+    assert "UNEW" in {n["id"] for n in fresh["nodes"]}
+    log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(1 for e in log if e.get("endpoint") == "/api/v1/leaders/L000097/neighbourhood") == 4  # hits audited too
