@@ -92,7 +92,7 @@ def main() -> None:
                 ingest(store, [work / "data"], rejects_dir=work / "rejects")
             counts = store.counts()
             leaders = [r[0] for r in store.run("MATCH (l:Leader)-[p:HOLDS_POST]->() WHERE p.end IS NULL "
-                                               "RETURN l.id LIMIT 5000").rows]
+                                               "RETURN l.id LIMIT 5000", read_only=True).rows]
         print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships")
         token = KeyStore(db / "api_keys.json").create("viewer", "bench")
         with socket.socket() as probe:
