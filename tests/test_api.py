@@ -309,3 +309,22 @@ def test_views_are_cached_until_the_graph_changes(api):
     assert "UNEW" in {n["id"] for n in fresh["nodes"]}
     log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sum(1 for e in log if e.get("endpoint") == "/api/v1/leaders/L000097/neighbourhood") == 4  # hits audited too
+
+
+def test_pinyin_index_is_built_once_and_shared_through_the_data_folder(api, monkeypatch):
+    from api import pinyin_index
+
+    _, _, _, tmp_path, store = api
+    first = pinyin_index.PinyinIndex(tmp_path / "shared")
+    (tmp_path / "shared").mkdir()
+    found = first.search(store, "lry", "Leader", 50)
+    assert any(hit["id"] == "L000097" for hit in found)
+    assert len(list((tmp_path / "shared").glob("pinyin-*.idx"))) == 1
+
+    def no_build(_store):
+        raise AssertionError("the second worker must load the file, not build")
+
+    monkeypatch.setattr(pinyin_index, "_build", no_build)
+    second = pinyin_index.PinyinIndex(tmp_path / "shared")
+    assert second.search(store, "lry", "Leader", 50) == found
+    assert second.search(store, "song", "Unit", 5)  # 松阳市…: every column came back aligned
