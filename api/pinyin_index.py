@@ -121,8 +121,8 @@ class PinyinIndex:
         if self.folder is None:
             return None
         graph = re.sub(r"[^\w-]", "_", getattr(store, "graph_name", "graph"))
-        for old in self.folder.glob(f"pinyin-{graph}-*.idx"):
-            if old.name != f"pinyin-{graph}-{stamp}.idx":
+        for old in self.folder.glob(f"pinyin-{graph}-*"):  # earlier versions' files and locks
+            if old.stem != f"pinyin-{graph}-{stamp}":
                 old.unlink(missing_ok=True)
         return self.folder / f"pinyin-{graph}-{stamp}.idx"
 
