@@ -205,3 +205,14 @@ def test_a_case_notice_becomes_a_case_with_sanctions_and_acts(store, tmp_path):
                       read_only=True).rows
     assert sorted(talks) == sorted([["株洲市攸县纪律检查委员会监察委员会", "谈话提醒", "易某某", "2025-03-18"],
                                     ["株洲市攸县纪律检查委员会监察委员会", "诫勉谈话", "周小林", "2025-03-18"]])
+
+
+def test_a_state_owned_enterprise_is_an_soe_and_its_chief_a_leader_there():
+    text = "广元市纪委监委对广元市城市建设投资集团有限公司党委书记、董事长王建军严重违纪违法问题进行立案审查调查。"
+    result = extract(parse_document(text.encode(), "soe.txt")).as_json()
+    kinds = {o["name"]: o["kind"] for o in result["organizations"]}
+    assert kinds["广元市城市建设投资集团有限公司"] == "soe"
+    person = next(p for p in result["persons"] if p["name"] == "王建军")
+    posts = [(p["unit"], p["titles"]) for p in person["posts"]]
+    assert posts == [("广元市城市建设投资集团有限公司", ["党委书记", "董事长"])]
+    assert result["cases"][0]["handled_by"] == ["广元市纪律检查委员会监察委员会"]

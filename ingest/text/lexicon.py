@@ -136,7 +136,7 @@ MEDIA_SUFFIXES = ("日报", "晚报", "晨报", "商报", "电视台", "广播�
 
 # The extraction's kinds of organisation, and the ontology labels they become.
 KINDS = ("party_committee", "government_department", "oversight_body", "court_procuratorate_police", "soe",
-         "village_or_community", "township", "other")
+         "village_or_community", "other")
 
 # Supervisory acts: the words that name them (longest first) → the canonical type. Types in the
 # ontology's SUPERVISED.kind list become SUPERVISED edges; the others stay in the extraction.

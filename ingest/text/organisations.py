@@ -75,6 +75,11 @@ _MEDIA = re.compile(f"[{_CJK}]{{2,6}}?(?:{'|'.join(MEDIA_SUFFIXES)})")
 _STATIONED = re.compile(f"驻[{_CJK}]{{2,16}}?纪检监察组")
 _SUB_UNIT = re.compile(f"(?:第[一二三四五六七八九十]+|{_NAME_CHAR}{{0,6}}?)(?:{'|'.join(SUB_UNIT_ENDINGS)})"
                        f"|{'|'.join(SUB_UNIT_WORDS)}")
+# A firm named after its place whose name says it is the state's (城投, 国有资本, 交通投资 …);
+# a firm without such a word may as well be the briber's, and is left alone.
+_STATE_WORDS = "城投|城建|国有资本|国有资产|国资|交通投资|交投|建设投资|发展投资|产业投资|水务|能源投资|控股"
+_STATE_FIRM = re.compile(f"{_NAME_CHAR}{{0,8}}?(?:{_STATE_WORDS}){_NAME_CHAR}{{0,8}}?"
+                         "(?:集团有限公司|有限责任公司|有限公司|集团|公司)")
 _VILLAGE = re.compile(f"[{_CJK}]{{1,4}}?(?:村|社区)(?![民委务级干支两组])")
 
 
@@ -173,6 +178,18 @@ class Organisations:
             if match.start() in taken:
                 continue
             self._body(match, taken)
+        for m in self.places.mentions:  # 广元市城市建设投资集团有限公司: a state-owned enterprise
+            firm = _STATE_FIRM.match(text, m.end)
+            if firm and taken.isdisjoint(range(m.start, firm.end())):
+                begin = m.start
+                while begin in self.places.ends:
+                    begin = self.places.ends[begin].start
+                name = m.place.qualified() + firm.group()
+                org = self._org(name, "soe", m.place)
+                org.add_alias(text[begin:firm.end()], m.place.name + firm.group())
+                org.spans.append((begin, firm.end()))
+                taken.update(range(begin, firm.end()))
+                self.mentions.append(OrgMention(begin, firm.end(), org, name))
         for match in _MEDIA.finditer(text):
             start = self._media_start(match)
             if start is not None and taken.isdisjoint(range(start, match.end())):
