@@ -22,7 +22,7 @@ from fastapi.security import APIKeyHeader
 from api.audit import AuditLog
 from api.keys import Key, KeyStore
 from api.pinyin_index import PinyinIndex
-from api.view_cache import ViewCache
+from api.view_cache import view_cache
 from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
 from queries.library import QueryError
 
@@ -41,7 +41,7 @@ class Context:
         self.max_rows = max_rows
         self.pinyin = PinyinIndex(data_dir)
         # JIANDU_VIEW_CACHE_MB (set by `jiandu serve --view-cache-mb`): 0 turns the cache off
-        self.views = ViewCache(int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "64")) * 1024 * 1024))
+        self.views = view_cache(int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "64")) * 1024 * 1024))
 
 
 def require(role: str) -> Callable[..., Key]:

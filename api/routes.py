@@ -111,7 +111,7 @@ def _view(request: Request, what: dict, build, fmt: str, title: str) -> Response
         sub = build()
         body = (render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()).encode()
         if version is not None:
-            ctx.views.put(key, body, len(sub.nodes))
+            ctx.views.put(key, (body, len(sub.nodes)))
         return body, len(sub.nodes)
 
     body, _ = audited(request, what, run, lambda r: r[1])
@@ -279,7 +279,7 @@ def ingest_records(request: Request, body: IngestRequest) -> IngestResult:
 @admin.post("/ingest/document", summary="导入一篇报告 ingest one Chinese report (extract, then merge into the graph)")
 def ingest_report(request: Request, body: DocumentUpload) -> IngestResult:
     from ingest.text.document import DocumentError, parse_document
-    from ingest.text.load import graph_gazetteer, ingest_document
+    from ingest.text.load import ingest_document, known_places
 
     ctx = _ctx(request)
 
@@ -288,7 +288,7 @@ def ingest_report(request: Request, body: DocumentUpload) -> IngestResult:
             document = parse_document(body.text.encode("utf-8"), f"api:{body.name}", body.format)
         except DocumentError as exc:
             raise HTTPException(400, str(exc)) from None
-        nodes, rels = ingest_document(ctx.store, document, graph_gazetteer(ctx.store))
+        nodes, rels = ingest_document(ctx.store, document, known_places(ctx.store))
         return IngestResult(nodes=nodes, relationships=rels, rejected=0, rejects=[])
 
     result = audited(request, {"ingest_document": body.name, "chars": len(body.text)}, run,

@@ -104,11 +104,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     gaz = None
     if args.with_graph:  # the graph's own regions too: invented places in sample data, newer divisions
-        from ingest.text.places import gazetteer
-        from ingest.text.records import GraphIndex
+        from ingest.text.load import known_places
 
         with open_store(args.store) as store:
-            gaz = gazetteer().with_regions(GraphIndex.regions_only(store))
+            gaz = known_places(store).gazetteer
     failed = 0
     for path in args.paths:
         try:

@@ -72,8 +72,8 @@ def test_sample_report_people_posts_cases_and_acts():
     acts = {(a["type"], a["target"], a["date"]) for a in result["actions"]}
     assert ("谈话提醒", "贺明", "2026-03-20") in acts
     assert any(s["value"] == 146 and "线索" in s["metric"] for s in result["stats"])
+    text = read_document(REPORT).text
     for person in result["persons"]:  # provenance: every span points at the name in the text
-        text = read_document(REPORT).text
         assert all(text[s:e] == person["name"] for s, e in person["spans"])
 
 

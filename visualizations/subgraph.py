@@ -8,11 +8,11 @@ counted, so the picture can say so.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.cache import LRU
 from graph.ontology import ONTOLOGY
 from graph.store import Result, Store
 from queries.library import QueryError, run_named
@@ -27,6 +27,7 @@ class Subgraph:
     edges: dict[tuple[Key, str, Key, str], dict[str, Any]] = field(default_factory=dict)
     highlight: set[Key] = field(default_factory=set)
     left_out: int = 0  # nodes that the limit kept out
+    version: str | None = None  # the store's version when reading began (None: nothing is cached)
 
     def add_node(self, label: str, props: dict[str, Any]) -> Key:
         key = (label, props["id"])
@@ -60,7 +61,7 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
     for label, node_id in frontier:
         by_label[label].append(node_id)
     new: set[Key] = set()
-    version = store.version()
+    version = sub.version
     for label, ids in by_label.items():
         k = per_node or 10**9
         scope = (store.url, getattr(store, "graph_name", ""), version, label, tuple(sorted(types or ())), k)
@@ -112,36 +113,11 @@ def _neighbours(store: Store, label: str, ids: list[str], types: set[str] | None
                      read_only=True).rows
 
 
-class HubCache:
-    """The neighbour rows of hubs, nodes with more than `per_node` relationships in a direction.
-
-    Counting a hub's thousands of relationships is what a view spends most on (a province's
-    纪委监委: 8,357 relationships, 10 ms per visit), and hubs sit in many views. Rows are kept
-    under the store's version (``Store.version``), so a write anywhere makes them unreachable;
-    least recently used out first.
-    """
-
-    def __init__(self, max_nodes: int = 4096) -> None:
-        self.max_nodes = max_nodes
-        self._items: OrderedDict[tuple, list] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> list | None:
-        with self._lock:
-            rows = self._items.get(key)
-            if rows is not None:
-                self._items.move_to_end(key)
-            return rows
-
-    def put(self, key: tuple, rows: list) -> None:
-        with self._lock:
-            self._items[key] = rows
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_nodes:
-                self._items.popitem(last=False)
-
-
-HUBS = HubCache()
+# The neighbour rows of hubs, nodes with more than `per_node` relationships in a direction.
+# Counting a hub's thousands of relationships is what a view spends most on (a province's
+# 纪委监委: 8,357 relationships, 10 ms per visit), and hubs sit in many views. Rows are kept
+# under the store's version (``Store.version``), so a write anywhere makes them unreachable.
+HUBS: LRU[list] = LRU(4096)
 
 
 def _remember_hubs(scope: tuple, rows: list[list], k: int) -> None:
@@ -157,7 +133,7 @@ def _seed(store: Store, label: str, node_id: str) -> Subgraph:
     row = store.run(f"MATCH (n:{label} {{id: $id}}) RETURN properties(n)", {"id": node_id}, read_only=True).rows
     if not row:
         raise QueryError(f"没有 id 为 {node_id!r} 的 {label} (no {label} with this id)")
-    sub = Subgraph()
+    sub = Subgraph(version=store.version())
     sub.highlight.add(sub.add_node(label, row[0][0]))
     return sub
 
@@ -226,7 +202,7 @@ def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500
                 if node_id is not None:
                     for label in labels:
                         wanted[label].add(node_id)
-    sub = Subgraph()
+    sub = Subgraph(version=store.version())
     for label, ids in wanted.items():
         rows = store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN properties(n)", {"ids": sorted(ids)},
                          read_only=True).rows

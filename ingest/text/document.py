@@ -137,7 +137,7 @@ def _published(text: str) -> str | None:
     """The publication date when the head of the document states one (发布时间: 2020-11-24)."""
     head = text[:600]
     marked = re.search(r"(发布时间|发布日期|时间|日期)[:：]\s*", head)
-    match = _DATE.search(head, marked.end() if marked else 0) if marked else None
+    match = _DATE.search(head, marked.end()) if marked else None
     if match is None:
         return None
     year, month, day = (int(g) for g in match.groups())

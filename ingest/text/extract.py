@@ -66,8 +66,7 @@ class Extraction:
 
     @property
     def region(self) -> str | None:
-        city = self.places.primary.get("市")
-        return city.name if city else None
+        return self.places.main_city()
 
 
 def extract(document: Document, gaz: Gazetteer | None = None) -> Extraction:
@@ -75,6 +74,5 @@ def extract(document: Document, gaz: Gazetteer | None = None) -> Extraction:
     places = Places(document.text, gaz)
     orgs = Organisations(document.text, places)
     people = People(document.text, orgs)
-    region = places.primary["市"].name if places.primary.get("市") else None
-    events = Events(document.text, orgs, people, region=region, published=document.published)
+    events = Events(document.text, orgs, people, region=places.main_city(), published=document.published)
     return Extraction(document, places, orgs, people, events)

@@ -41,8 +41,8 @@ TITLES = sorted({
     "站长", "队长", "大队长", "支队长", "政委", "检察长", "副检察长", "庭长", "董事长", "副董事长", "总经理", "副总经理",
     "经理", "秘书长", "副秘书长", "主任委员", "校长", "副校长", "行长", "副行长", "调研员", "主任科员", "科员",
     "党组成员", "班子成员", "村支书", "村主任", "村民", "村干部", "会计", "出纳", "工作人员", "干部", "职工",
-    "记者", "通讯员", "原", "巡察组组长", "巡视组组长", "督查员", "专干",
-} - {"原"}, key=len, reverse=True)
+    "记者", "通讯员", "巡察组组长", "巡视组组长", "督查员", "专干",
+}, key=len, reverse=True)
 REPORTER_TITLES = ("记者", "通讯员", "特约记者", "见习记者", "实习生")
 # Titles that mean the person leads the unit (一把手).
 TOP_TITLES = {"党组书记", "党委书记", "党工委书记", "党总支书记", "党支部书记", "书记", "局长", "院长", "县长", "区长", "市长",
@@ -78,12 +78,14 @@ DEPARTMENT_STEMS = {
     "气象": "气象", "民族宗教事务": "民族宗教事务", "民宗": "民族宗教事务", "数据": "数据", "大数据": "大数据",
     "政务服务": "政务服务", "机关事务管理": "机关事务管理", "人防": "人民防空", "人民防空": "人民防空", "档案": "档案",
     "地方金融监督管理": "地方金融监督管理", "金融": "金融", "商务和投资促进": "商务和投资促进", "投资促进": "投资促进",
-    "生态环境保护委员会": "", "自然资源资产": "自然资源资产", "公共资源交易": "公共资源交易", "疾病预防控制": "疾病预防控制",
+    "自然资源资产": "自然资源资产", "公共资源交易": "公共资源交易", "疾病预防控制": "疾病预防控制",
 }
 DEPARTMENT_SUFFIXES = ("分局", "局", "委员会", "委", "办公室", "办", "厅", "中心", "所", "站")
 
 # Party and state bodies that follow a place name directly (县委, 市纪委监委 …): surface → (formal, kind).
-# "{place}" is the place's full name; the kinds are the extraction vocabulary (see ``KINDS``).
+# "{place}" is the place's full name. The kinds of organisation an extraction reports: party_committee,
+# government_department, oversight_body, court_procuratorate_police, soe, village_or_community, other
+# (ingest/text/records.py turns them into ontology labels).
 BODIES = {
     "纪委监委": ("{place}纪律检查委员会监察委员会", "oversight_body"),
     "纪委": ("{place}纪律检查委员会", "oversight_body"),
@@ -133,10 +135,6 @@ NATIONAL_BODIES = {
     "最高人民检察院": ("最高人民检察院", "court_procuratorate_police"), "中央巡视组": ("中央巡视组", "oversight_body"),
 }
 MEDIA_SUFFIXES = ("日报", "晚报", "晨报", "商报", "电视台", "广播电视台", "新闻网", "融媒体中心")
-
-# The extraction's kinds of organisation, and the ontology labels they become.
-KINDS = ("party_committee", "government_department", "oversight_body", "court_procuratorate_police", "soe",
-         "village_or_community", "other")
 
 # Supervisory acts: the words that name them (longest first) → the canonical type. Types in the
 # ontology's SUPERVISED.kind list become SUPERVISED edges; the others stay in the extraction.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.store import Store, StoreError
@@ -15,7 +16,7 @@ from ingest.loader import IngestAborted, IngestReport, Reject, keep_reject, sour
 from ingest.text.document import TEXT_SUFFIXES, Document, DocumentError, read_document
 from ingest.text.extract import extract
 from ingest.text.places import Gazetteer, gazetteer
-from ingest.text.records import GraphIndex, write_document
+from ingest.text.records import GraphIndex, graph_regions, write_document
 
 # In a folder, only these are taken as documents: a Markdown file there is more often a README.
 FOLDER_SUFFIXES = (".txt", ".html", ".htm")
@@ -34,18 +35,25 @@ def document_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def ingest_document(store: Store, document: Document, gaz: Gazetteer) -> tuple[int, int]:
+@dataclass
+class KnownPlaces:
+    """The graph's regions, and the package's places extended by them: read once per run."""
+    regions: list[dict]
+    gazetteer: Gazetteer
+
+
+def known_places(store: Store) -> KnownPlaces:
+    regions = graph_regions(store)
+    return KnownPlaces(regions, gazetteer().with_regions(regions))
+
+
+def ingest_document(store: Store, document: Document, places: KnownPlaces) -> tuple[int, int]:
     """Extract one document and write it, merged with what the graph holds: (nodes, relationships)."""
-    extraction = extract(document, gaz)
+    extraction = extract(document, places.gazetteer)
     orgs = extraction.orgs.by_name.values()
     names = sorted({n for org in orgs for n in (org.name, *org.aliases)})
     people = sorted(p.name for p in extraction.people.persons() if p.role == "subject")
-    return write_document(store, extraction, GraphIndex.load(store, names, people))
-
-
-def graph_gazetteer(store: Store) -> Gazetteer:
-    """The package's places and the graph's own regions."""
-    return gazetteer().with_regions(GraphIndex.regions_only(store))
+    return write_document(store, extraction, GraphIndex.load(store, names, people, places.regions))
 
 
 def ingest_documents(store: Store, files: list[Path], *, rejects_dir: Path,
@@ -53,12 +61,12 @@ def ingest_documents(store: Store, files: list[Path], *, rejects_dir: Path,
     report = report or IngestReport()
     started = time.perf_counter()
     store.ensure_schema()
-    gaz = graph_gazetteer(store)
+    places = known_places(store)
     for path in files:
         name = source_name(path)
         report.files += 1
         try:
-            nodes, rels = ingest_document(store, read_document(path, name), gaz)
+            nodes, rels = ingest_document(store, read_document(path, name), places)
         except StoreError as exc:
             raise IngestAborted(f"写入失败 (write failed) in {name}: {exc}") from None
         except DocumentError as exc:

@@ -24,7 +24,7 @@ from ingest.text.lexicon import (
 )
 from ingest.text.places import MAX_NAME, Gazetteer, Place, gazetteer
 
-LEVEL_CHARS = {"省": "省", "市": "市", "县": "县", "区": "县", "镇": "乡", "乡": "乡", "街道": "乡"}
+LEVEL_CHARS = {"省": "省", "市": "市", "县": "县", "区": "县", "镇": "乡", "乡": "乡"}
 _PLACE_ENDS = set("省市县区州盟旗镇乡道")
 _CJK = r"\u4e00-\u9fff"
 # one character of a sub-unit's own name: never a function word (向, 和, 的, 对 …)
@@ -62,9 +62,11 @@ class OrgMention:
     short: str                    # the qualified short form people write: 秦皇岛市纪委监委
 
 
+_STEMS = sorted(DEPARTMENT_STEMS, key=len, reverse=True)  # longest first: 卫生健康 before 卫生
+
+
 def _body_pattern() -> re.Pattern[str]:
-    stems = sorted(DEPARTMENT_STEMS, key=len, reverse=True)
-    departments = f"(?:{'|'.join(stems)})(?:{'|'.join(DEPARTMENT_SUFFIXES)})"
+    departments = f"(?:{'|'.join(_STEMS)})(?:{'|'.join(DEPARTMENT_SUFFIXES)})"
     bodies = "|".join(sorted(BODIES, key=len, reverse=True))
     return re.compile(f"(?P<dept>{departments})|(?P<body>{bodies})")
 
@@ -106,6 +108,11 @@ class Places:
                         for lvl in ("省", "市", "县")}
         if self.primary["市"] is not None:  # the province is the one the main city lies in
             self.primary["省"] = self.primary["市"].ancestor("省")
+
+    def main_city(self) -> str | None:
+        """The city the document is about: the one its places lie in most often."""
+        city = self.primary.get("市")
+        return city.name if city else None
 
     def _scan(self, text: str) -> list[tuple[int, int, list[Place]]]:
         found: list[tuple[int, int, list[Place]]] = []
@@ -251,9 +258,8 @@ class Organisations:
         if place is None:
             return  # 党委 or 公安局 with no place: too generic to be one organisation
         if match.group("dept"):
-            stem = next(s for s in sorted(DEPARTMENT_STEMS, key=len, reverse=True) if surface.startswith(s))
-            formal_stem = DEPARTMENT_STEMS[stem] or stem
-            formal = place.qualified() + formal_stem + surface[len(stem):]
+            stem = next(s for s in _STEMS if surface.startswith(s))
+            formal = place.qualified() + DEPARTMENT_STEMS[stem] + surface[len(stem):]
             kind = "court_procuratorate_police" if stem in ("公安", "司法") else "government_department"
             if stem in ("审计", "信访"):
                 kind = "oversight_body"

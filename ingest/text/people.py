@@ -51,8 +51,8 @@ class Person:
 
     def add_post(self, post: Post) -> None:
         for known in self.posts:
-            same = known.unit is post.unit if post.unit is not None else known.unit_surface == post.unit_surface
-            if same and known.unit is post.unit:
+            # the same organisation, or (neither known) the same words
+            if known.unit is post.unit and (post.unit is not None or known.unit_surface == post.unit_surface):
                 known.titles.extend(t for t in post.titles if t not in known.titles)
                 known.former = known.former and post.former
                 return
@@ -110,11 +110,10 @@ class People:
                 if token in REPORTER_TITLES or token in ("文", "图"):
                     title = token if token in REPORTER_TITLES else "记者"
                     continue
-                for part in ([token] if len(token) <= 4 else []):
-                    if name_at(part + "。", 0) == part:
-                        person = self._person(part)
-                        person.role = "reporter"
-                        person.posts = [Post(None, "", [title or "记者"], False)]
+                if len(token) <= 4 and name_at(token + "。", 0) == token:
+                    person = self._person(token)
+                    person.role = "reporter"
+                    person.posts = [Post(None, "", [title or "记者"], False)]
 
     def _titled(self) -> None:
         text = self.text

@@ -49,11 +49,12 @@ class GraphIndex:
     """What the graph already holds that a document may refer to."""
     units: dict[str, tuple[str, str]] = field(default_factory=dict)    # name or alias → (label, id)
     leaders: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, unit id) → leader id
-    regions: list[dict] = field(default_factory=list)
+    regions: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, level) → region id
 
     @classmethod
-    def load(cls, store: Store, names: list[str], people: list[str]) -> GraphIndex:
-        index = cls()
+    def load(cls, store: Store, names: list[str], people: list[str], regions: list[dict]) -> GraphIndex:
+        """``regions``: the graph's Region records (``graph_regions``), read once per ingest run."""
+        index = cls(regions={(r["name"], r["level"]): r["id"] for r in reversed(regions)})
         wanted = set(names)
         for label in ("Unit", "OversightBody"):
             # one scan per label: the graph's aliases (岭湖镇党委) are how reports write names
@@ -68,13 +69,13 @@ class GraphIndex:
             rows = store.run("UNWIND $names AS nm MATCH (l:Leader {name: nm})-[:HOLDS_POST]->(u) "
                              "RETURN DISTINCT nm, u.id, l.id", {"names": people}, read_only=True).rows
             index.leaders = {(name, unit): leader for name, unit, leader in rows}
-        index.regions = [dict(zip(("id", "name", "level", "parent", "code"), row, strict=True)) for row in store.run(
-            "MATCH (r:Region) RETURN r.id, r.name, r.level, r.parent, r.code", read_only=True).rows]
         return index
 
-    @classmethod
-    def regions_only(cls, store: Store) -> list[dict]:
-        return cls.load(store, [], []).regions
+
+def graph_regions(store: Store) -> list[dict]:
+    """The graph's Region records: id, name, level, parent, code."""
+    return [dict(zip(("id", "name", "level", "parent", "code"), row, strict=True)) for row in store.run(
+        "MATCH (r:Region) RETURN r.id, r.name, r.level, r.parent, r.code", read_only=True).rows]
 
 
 _BODY_KIND = (("纪检监察组", "派驻纪检监察组"), ("巡察", "巡察机构"), ("审计", "审计机关"), ("组织部", "组织部"),
@@ -133,9 +134,9 @@ class DocumentRecords:
     def _region(self, place: Place | None) -> tuple[str, str] | None:
         if place is None:
             return None
-        known = next((r for r in self.index.regions if r["name"] == place.name and r["level"] == place.level), None)
+        known = self.index.regions.get((place.name, place.level))
         if known is not None:
-            return ("Region", known["id"])
+            return ("Region", known)
         parent = self._region(place.parent)
         rid = "R" + (place.code if "/" not in place.code else _digest(place.code))
         if ("Region", rid) not in self.nodes:
