@@ -6,6 +6,7 @@ admin. Errors are short JSON messages: no stack traces, paths or store internals
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -22,7 +23,7 @@ from fastapi.security import APIKeyHeader
 from api.audit import AuditLog
 from api.keys import Key, KeyStore
 from api.pinyin_index import PinyinIndex
-from api.view_cache import view_cache
+from api.view_cache import ViewCache
 from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
 from queries.library import QueryError
 
@@ -40,8 +41,11 @@ class Context:
         self.cypher_timeout_ms = cypher_timeout_ms
         self.max_rows = max_rows
         self.pinyin = PinyinIndex(data_dir)
-        # JIANDU_VIEW_CACHE_MB (set by `jiandu serve --view-cache-mb`): 0 turns the cache off
-        self.views = view_cache(int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "64")) * 1024 * 1024))
+        # JIANDU_VIEW_CACHE_MB (set by `jiandu serve --view-cache-mb`): 0 turns the cache off; one
+        # folder per store and graph, so servers of different graphs never read each other's views
+        store_id = hashlib.sha1(f"{store.url}#{getattr(store, 'graph_name', '')}".encode()).hexdigest()[:12]
+        self.views = ViewCache(data_dir / "views" / store_id,
+                               int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "256")) * 1024 * 1024))
 
 
 def require(role: str) -> Callable[..., Key]:

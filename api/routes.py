@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -96,25 +97,26 @@ def _ctx(request: Request):
     return request.app.state.ctx
 
 
-def _view(request: Request, what: dict, build, fmt: str, title: str) -> Response:
-    """Build a view (or take it from the cache when the graph has not changed since) and audit it."""
+async def _view(request: Request, what: dict, build, fmt: str, title: str) -> Response:
+    """Serve a view from the cache when the graph has not changed since it was built, else build it
+    (in the thread pool: building waits on the store) and cache it; audit it either way."""
     ctx = _ctx(request)
+    version = ctx.store.version()
+    # the path, every query parameter (depth, types, dates, limit, format) and the body's (what)
+    key = json.dumps([request.url.path, sorted(request.query_params.multi_items()), what], sort_keys=True,
+                     default=str, ensure_ascii=False)
+    cached = ctx.views.get(version, key) if version is not None else None
+    if cached is not None:
+        body, _ = audited(request, {**what, "cached": True}, lambda: cached, lambda r: r[1])
+    else:
+        def run() -> tuple[bytes, int]:
+            sub = build()
+            page = render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()
+            if version is not None:
+                ctx.views.put(version, key, page.encode(), len(sub.nodes))
+            return page.encode(), len(sub.nodes)
 
-    def run() -> tuple[bytes, int]:
-        version = ctx.store.version()
-        # the path, every query parameter (depth, types, dates, limit, format) and the body's (what)
-        key = (version, request.url.path, tuple(sorted(request.query_params.multi_items())),
-               json.dumps(what, sort_keys=True, default=str))
-        cached = ctx.views.get(key) if version is not None else None
-        if cached is not None:
-            return cached
-        sub = build()
-        body = (render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()).encode()
-        if version is not None:
-            ctx.views.put(key, (body, len(sub.nodes)))
-        return body, len(sub.nodes)
-
-    body, _ = audited(request, what, run, lambda r: r[1])
+        body, _ = await run_in_threadpool(audited, request, what, run, lambda r: r[1])
     return Response(body, media_type="text/html; charset=utf-8" if fmt == "html" else "application/json")
 
 
@@ -143,7 +145,7 @@ TYPES = Query(None, description="只经由这些关系 only these relationship t
 
 @views.get("/leaders/{leader_id}/neighbourhood", response_model=None,
            summary="领导干部关系网 a leader's neighbourhood")
-def leader_neighbourhood(request: Request, leader_id: str, depth: int = Query(1, ge=1, le=3),
+async def leader_neighbourhood(request: Request, leader_id: str, depth: int = Query(1, ge=1, le=3),
                          types: list[str] | None = TYPES,
                          since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
                          until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
@@ -160,7 +162,8 @@ def leader_neighbourhood(request: Request, leader_id: str, depth: int = Query(1,
                          if _in_window(p.get("date") or p.get("start"), since, until)}
         return sub
 
-    return _view(request, {"leader": leader_id, "depth": depth, "types": types}, build, format, f"领导干部 {leader_id}")
+    return await _view(request, {"leader": leader_id, "depth": depth, "types": types}, build, format,
+                       f"领导干部 {leader_id}")
 
 
 def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
@@ -170,25 +173,25 @@ def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
 
 
 @views.get("/units/{unit_id}/tree", response_model=None, summary="单位树 a unit's tree")
-def unit_tree(request: Request, unit_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
-    return _view(request, {"unit": unit_id}, lambda: subgraph.unit_tree(_ctx(request).store, unit_id, limit=limit),
-                 format, f"单位 {unit_id}")
+async def unit_tree(request: Request, unit_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
+    return await _view(request, {"unit": unit_id},
+                       lambda: subgraph.unit_tree(_ctx(request).store, unit_id, limit=limit), format, f"单位 {unit_id}")
 
 
 @views.get("/cases/{case_id}/links", response_model=None, summary="案件关联 a case's links")
-def case_links(request: Request, case_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
-    return _view(request, {"case": case_id}, lambda: subgraph.case_view(_ctx(request).store, case_id, limit=limit),
-                 format, f"案件 {case_id}")
+async def case_links(request: Request, case_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
+    return await _view(request, {"case": case_id},
+                       lambda: subgraph.case_view(_ctx(request).store, case_id, limit=limit), format, f"案件 {case_id}")
 
 
 @views.get("/path", response_model=None, summary="两节点之间的路径 a path between two nodes")
-def path(request: Request, from_label: LabelName, from_id: str, to_label: LabelName, to_id: str,
+async def path(request: Request, from_label: LabelName, from_id: str, to_label: LabelName, to_id: str,
          max_hops: int = Query(4, ge=1, le=6), format: str = FORMAT):
     def build():
         return subgraph.path(_ctx(request).store, (from_label, from_id), (to_label, to_id), max_hops)
 
     what = {"from": f"{from_label}:{from_id}", "to": f"{to_label}:{to_id}", "max_hops": max_hops}
-    return _view(request, what, build, format, f"路径 {from_id} → {to_id}")
+    return await _view(request, what, build, format, f"路径 {from_id} → {to_id}")
 
 
 @patterns.get("", summary="检测查询列表 the named patterns")
@@ -208,11 +211,11 @@ def run_pattern(request: Request, name: str, body: PatternRun) -> Rows:
 
 
 @patterns.post("/{name}/graph", response_model=None, summary="检测结果的子图 the subgraph of a pattern's result")
-def pattern_graph(request: Request, name: str, body: PatternRun, format: str = FORMAT):
+async def pattern_graph(request: Request, name: str, body: PatternRun, format: str = FORMAT):
     get(name)
-    return _view(request, {"pattern": name, "params": body.params},
-                 lambda: subgraph.query_view(_ctx(request).store, name, body.params, limit=body.limit * 5)[0],
-                 format, f"{name}")
+    return await _view(request, {"pattern": name, "params": body.params},
+                       lambda: subgraph.query_view(_ctx(request).store, name, body.params, limit=body.limit * 5)[0],
+                       format, f"{name}")
 
 
 SEARCH_Q = "名称/别名前缀, 或拼音前缀/首字母 (liangr, lry) name or alias prefix, or pinyin prefix or initials"

@@ -1,20 +1,92 @@
-"""Finished view responses, kept until the graph changes.
+"""Finished view responses, kept until the graph changes and shared by all workers of a server.
 
 A relationship view (a neighbourhood, a unit tree, a pattern's subgraph) is a pure function of
 the request and the graph. The graph changes only when someone writes through a jiandu store,
 and every such write bumps the store's version token (``Store.version``), so a response cached
 under the version it was computed at is exact until the next write, then simply never matches
-again. One cache per API worker, bounded by bytes, least recently used out first. Stores that
-cannot give a version (Neo4j here) are not cached.
+again. Stores that cannot give a version (Neo4j here) are not cached.
+
+Entries are files, ``<folder>/<version>/<sha1 of the request>``: every worker process of one
+server reads what any of them computed (a per-process map left each of four workers computing
+the same view again), a read is one open of a file the page cache holds, a write is a rename
+(readers never see half a file), and no server process or lock is needed. When the graph's
+version moves on, the older folders are removed. The folder is bounded by bytes: each worker
+measures it after every quarter of the bound it writes (4 MB at most) and empties it when it is
+over (a cache may forget; it must not grow without end).
 """
 
 from __future__ import annotations
 
-from graph.cache import LRU
+import contextlib
+import hashlib
+import os
+import shutil
+from pathlib import Path
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 256 * 1024 * 1024
+_CHECK_EVERY = 4 * 1024 * 1024  # bytes a worker writes between two measurements of the folder
 
 
-def view_cache(max_bytes: int = MAX_BYTES) -> LRU[tuple[bytes, int]]:
-    """Values are (response body, node count); 0 bytes turns caching off."""
-    return LRU(max_bytes, size=lambda entry: len(entry[0]))
+class ViewCache:
+    def __init__(self, folder: Path, max_bytes: int = MAX_BYTES) -> None:
+        self.folder = Path(folder)
+        self.max_bytes = max_bytes
+        self.hits = self.misses = 0
+        self._version: str | None = None
+        self._written = 0  # bytes this worker wrote since it last measured the folder
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def _path(self, version: str, key: str) -> Path:
+        return self.folder / version / hashlib.sha1(key.encode()).hexdigest()
+
+    def get(self, version: str, key: str) -> tuple[bytes, int] | None:
+        """The body and node count cached for `key` at `version`, or None."""
+        if not self.enabled:
+            return None
+        self._see(version)
+        try:
+            data = self._path(version, key).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        head, _, body = data.partition(b"\n")
+        self.hits += 1
+        return body, int(head)
+
+    def put(self, version: str, key: str, body: bytes, nodes: int) -> None:
+        if not self.enabled or len(body) > self.max_bytes // 8:
+            return  # one huge entry must not flush everything else
+        path = self._path(version, key)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temporary.write_bytes(b"%d\n" % nodes + body)
+            os.replace(temporary, path)
+        except OSError:  # a full disk or a folder removed meanwhile: the view is served anyway
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return
+        self._written += len(body)
+        if self._written >= min(_CHECK_EVERY, self.max_bytes // 4):
+            self._written = 0
+            if _size(path.parent) > self.max_bytes:
+                shutil.rmtree(path.parent, ignore_errors=True)
+
+    def _see(self, version: str) -> None:
+        """On the first request at a new version, remove the folders of the other versions."""
+        if version == self._version:
+            return
+        self._version = version
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name != version:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _size(folder: Path) -> int:
+    with contextlib.suppress(OSError):
+        return sum(e.stat().st_size for e in os.scandir(folder) if e.is_file())
+    return 0

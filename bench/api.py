@@ -3,7 +3,7 @@
     python bench/api.py --scale 100 [--clients 20] [--seconds 60]
 
 Generates and ingests a world, starts `jiandu serve` on a loopback port (its own process),
-creates a viewer key, then runs the clients (threads with keep-alive HTTP connections) against
+creates a viewer key, then runs the clients (asyncio, one keep-alive HTTP connection each) against
 random current leaders (5,000 of them, drawn uniformly, so a view cache helps only as far as
 leaders repeat; --view-cache-mb 0 measures every view computed afresh). Prints requests per
 second, p50/p99 latency and errors, then stops the server (and with it the embedded database).
@@ -36,12 +36,13 @@ from ingest.loader import ingest  # noqa: E402
 
 
 async def load(port: int, token: str, leaders: list[str], clients: int,
-               seconds: float) -> tuple[list[float], int, float]:
+               seconds: float) -> tuple[list[float], int, float, list[int]]:
     """Closed-loop clients on keep-alive connections, written on bare asyncio streams: the load
     generator shares the machine's cores with the server, so it must cost as little as possible
     (an httpx client in threads used most of a core by itself)."""
     latencies: list[float] = []
     errors = 0
+    done = [0] * clients  # requests per client: closed-loop clients on a slower worker finish fewer
     stop_at = time.monotonic() + seconds
 
     async def client(seed: int) -> None:
@@ -59,13 +60,14 @@ async def load(port: int, token: str, leaders: list[str], clients: int,
                                   if line.lower().startswith(b"content-length:")))
                 body = await reader.readexactly(length)
                 latencies.append(time.perf_counter() - started)
+                done[seed] += 1
                 errors += status != 200 or not body.startswith(b"{")
         finally:
             writer.close()
 
     began = time.monotonic()
     await asyncio.gather(*(client(i) for i in range(clients)))
-    return latencies, errors, time.monotonic() - began
+    return latencies, errors, time.monotonic() - began, done
 
 
 def main() -> None:
@@ -76,7 +78,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="uvicorn worker processes")
     parser.add_argument("--warmup", type=float, default=45,
                         help="seconds to wait after start: each worker builds its pinyin index first")
-    parser.add_argument("--view-cache-mb", type=float, default=64, help="0 measures every view computed afresh")
+    parser.add_argument("--view-cache-mb", type=float, default=256, help="0 measures every view computed afresh")
     parser.add_argument("--reuse", type=Path, help="an embedded data folder already holding a generated world "
                         "(skips generating and ingesting; it is left in place)")
     args = parser.parse_args()
@@ -95,6 +97,9 @@ def main() -> None:
                                                "RETURN l.id LIMIT 5000", read_only=True).rows]
         print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships")
         token = KeyStore(db / "api_keys.json").create("viewer", "bench")
+        shutil.rmtree(db / "views", ignore_errors=True)  # every run starts with an empty view cache
+        audit = db / "audit.jsonl"
+        audited_before = audit.stat().st_size if audit.exists() else 0
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -111,11 +116,18 @@ def main() -> None:
                 time.sleep(0.2)
         print(f"warm-up {args.warmup:.0f} s (pinyin index per worker)", flush=True)
         time.sleep(args.warmup)
-        latencies, errors, wall = asyncio.run(load(port, token, leaders, args.clients, args.seconds))
+        latencies, errors, wall, done = asyncio.run(load(port, token, leaders, args.clients, args.seconds))
         cuts = statistics.quantiles(latencies, n=100)
         print(f"{len(latencies):,} requests in {wall:.1f} s with {args.clients} clients: "
               f"{len(latencies) / wall:,.1f} requests/s, p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, "
               f"errors {errors}")
+        print(f"requests per client: min {min(done):,}, median {statistics.median(done):,.0f}, max {max(done):,}")
+        with audit.open("rb") as log:  # the audit log says which views came from the cache
+            log.seek(audited_before)
+            lines = log.read().splitlines()
+        hits = sum(b'"cached": true' in line for line in lines)
+        print(f"served from the view cache: {hits:,} of {len(lines):,} audited requests "
+              f"({hits / max(len(lines), 1):.0%}; the rest computed afresh)")
     finally:
         if server is not None:
             server.terminate()

@@ -17,6 +17,7 @@ from falkordb.edge import Edge
 from falkordb.helpers import quote_string
 from falkordb.node import Node
 from falkordb.path import Path as FalkorPath
+from falkordb.query_result import QueryResult
 
 from graph import schema
 from graph.embedded import EmbeddedServer
@@ -42,6 +43,51 @@ def _plain(value: Any) -> Any:
 # No single call may wait longer than this for the server: a wedged server becomes an error,
 # not a hang. Queries that need a limit of their own pass timeout_ms, enforced by the engine.
 SOCKET_TIMEOUT = 600
+
+_STATS = {"Nodes created": "nodes_created", "Relationships created": "relationships_created",
+          "Properties set": "properties_set", "Nodes deleted": "nodes_deleted"}
+
+
+class _Entity(Exception):
+    """A reply holds nodes, edges, paths or rarer types: read it through the client instead."""
+
+
+def _cell(cell: list) -> Any:
+    """One value of a compact reply, [type, value], as a plain Python value (dates as ISO text).
+
+    The client's reader resolves every value through several calls and builds ordered dicts, and
+    ours then walked the result again to turn dates into text: together most of the Python time
+    a neighbourhood view took. Reading the reply in one pass does both at once.
+    """
+    kind, value = cell
+    if kind == 2 or kind == 3:  # string, integer
+        return value
+    if kind == 10:  # map: key, value, key, value …
+        return {value[i]: _cell(value[i + 1]) for i in range(0, len(value), 2)}
+    if kind == 6:
+        return [_cell(v) for v in value]
+    if kind == 1:
+        return None
+    if kind == 4:
+        return value == "true"
+    if kind == 5:
+        return float(value)
+    if kind == 14:  # date: seconds since the epoch
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC).date().isoformat()
+    if kind == 13:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC).isoformat()
+    raise _Entity
+
+
+def _table(reply: list, graph: Any) -> tuple[list[str], list[list[Any]]]:
+    if len(reply) < 3:  # statistics only
+        return [], []
+    columns = [name for _, name in reply[0]]
+    try:
+        return columns, [[_cell(c) for c in row] for row in reply[1]]
+    except _Entity:
+        return columns, [[_plain(v) for v in row] for row in QueryResult(graph, reply).result_set]
+
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ODD_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f]")
@@ -112,9 +158,15 @@ class FalkorStore(Store):
         return lambda: self._execute(query)
 
     def _execute(self, query: str, *, read_only: bool = False, timeout_ms: int | None = None) -> Result:
+        command: list[Any] = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name, query, "--compact"]
+        if timeout_ms is not None:
+            command += ["timeout", int(timeout_ms)]
         try:
-            res = self.graph.ro_query(query, timeout=timeout_ms) if read_only else \
-                self.graph.query(query, timeout=timeout_ms)
+            reply = self.graph.execute_command(*command)
+            for part in (reply[0], reply[-1]):  # errors found while running come inside the reply
+                if isinstance(part, redis.ResponseError):
+                    raise part
+            columns, rows = _table(reply, self.graph)
         except redis.ResponseError as exc:
             msg = str(exc)
             if "timed out" in msg.lower():
@@ -126,12 +178,11 @@ class FalkorStore(Store):
             raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
         if not read_only:
             self._written()
-        columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in (res.header or [])]
-        rows = [[_plain(v) for v in row] for row in (res.result_set or [])]
-        stats = {k: v for k, v in {
-            "nodes_created": res.nodes_created, "relationships_created": res.relationships_created,
-            "properties_set": res.properties_set, "nodes_deleted": res.nodes_deleted,
-        }.items() if v}
+        stats = {}
+        for line in reply[-1]:
+            name, _, value = line.partition(": ")
+            if name in _STATS and float(value.split()[0]):
+                stats[_STATS[name]] = int(float(value.split()[0]))
         return Result(columns, rows, stats)
 
     def ensure_schema(self) -> None:

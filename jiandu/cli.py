@@ -429,11 +429,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     out.print(f"jiandu API: http://{args.host}:{args.port}/docs (Ctrl-C 停止 to stop)")
     os.environ["JIANDU_VIEW_CACHE_MB"] = str(args.view_cache_mb)
     if args.workers > 1:  # each worker process opens the store itself; the embedded server is shared
+        from api.workers import serve
+
         os.environ[ENV_URL] = resolve_url(args.store)
-        uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning",
-                    workers=args.workers, access_log=False)
-    else:
-        uvicorn.run(create_app(args.store), host=args.host, port=args.port, log_level="warning", access_log=False)
+        return serve(args.host, args.port, args.workers)
+    uvicorn.run(create_app(args.store), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
@@ -547,8 +547,9 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public", action="store_true", help="允许非回环地址 (containers only)")
     p.add_argument("--workers", type=int, default=1, help="工作进程数 worker processes")
-    p.add_argument("--view-cache-mb", type=float, default=64,
-                   help="每个进程的视图缓存 view cache per worker, MB (0 = off); kept until the graph changes")
+    p.add_argument("--view-cache-mb", type=float, default=256,
+                   help="视图缓存上限 view cache in the data folder, shared by the workers, MB (0 = off); "
+                        "kept until the graph changes")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("keys", help="API 密钥 API keys")

@@ -308,7 +308,31 @@ def test_views_are_cached_until_the_graph_changes(api):
     fresh = client.get(url, headers=h).json()
     assert "UNEW" in {n["id"] for n in fresh["nodes"]}
     log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert sum(1 for e in log if e.get("endpoint") == "/api/v1/leaders/L000097/neighbourhood") == 4  # hits audited too
+    views_logged = [e for e in log if e.get("endpoint") == "/api/v1/leaders/L000097/neighbourhood"]
+    assert len(views_logged) == 4 and sum(e.get("cached", False) for e in views_logged) == 1  # hits audited too
+
+
+def test_workers_share_cached_views_through_the_data_folder(api):
+    client, tokens, _, tmp_path, store = api
+    h = _h(tokens["viewer"])
+    url = "/api/v1/units/U000018/tree"
+    first = client.get(url, headers=h)
+    # a second worker of the same server: its own process state, the same data folder
+    with TestClient(create_app(store=store, data_dir=tmp_path)) as other:
+        views = other.app.state.ctx.views
+        again = other.get(url, headers=h)
+        assert again.status_code == 200 and again.content == first.content and views.hits == 1
+        folder = views.folder / store.version()
+        assert len(list(folder.iterdir())) == 1
+        store.run("CREATE (:Region {id: 'RNEW', name: '新区'})")  # any write moves the version on
+        assert other.get(url, headers=h).content == first.content and views.hits == 1  # recomputed
+        assert not folder.exists()  # the old version's views are removed
+        # bounded: a worker that finds the folder over its bound empties it
+        views.max_bytes = 20_000
+        leaders = [r[0] for r in store.run("MATCH (l:Leader) RETURN l.id LIMIT 60", read_only=True).rows]
+        served = sum(len(other.get(f"/api/v1/leaders/{lid}/neighbourhood", headers=h).content) for lid in leaders)
+        kept = sum(f.stat().st_size for f in (views.folder / store.version()).glob("*"))
+        assert served > 2 * views.max_bytes and 0 < kept <= views.max_bytes * 5 // 4  # measured every quarter
 
 
 def test_pinyin_index_is_built_once_and_shared_through_the_data_folder(api, monkeypatch):

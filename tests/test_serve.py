@@ -1,0 +1,140 @@
+"""`jiandu serve --workers N` as a user starts it: a real process on a loopback port, several
+workers, connections dealt out evenly, and nothing left running after Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from conftest import ROOT, SAMPLES
+
+from api.keys import KeyStore
+from graph.embedded import EmbeddedServer
+from graph.store import open_store
+from ingest.loader import ingest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _workers(pid: int) -> list[int]:
+    """The worker processes `pid` started (multiprocessing's spawned children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status and b"spawn_main" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+    return found
+
+
+def _established(pid: int, port: int) -> int:
+    """Established TCP connections on `port` that process `pid` holds (read from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+            count += local_port == port and state == "01" and inode in inodes
+    return count
+
+
+def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
+    db = tmp_path / "db"
+    with open_store(f"falkordb+embedded://{db}") as store:
+        ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
+    token = KeyStore(db / "api_keys.json").create("viewer", "serve test")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", f"falkordb+embedded://{db}", "serve",
+                               "--port", str(port), "--workers", "2"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.monotonic()
+    workers: list[int] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/health", timeout=2).json().get("status") == "ok":
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        workers = _workers(server.pid)
+        assert len(workers) == 2, workers
+        # four clients, each on its own keep-alive connection, all answered
+        clients, home = [], {}
+        try:
+            for i in range(4):
+                clients.append(httpx.Client(base_url=base, headers={"X-API-Key": token}))
+                before = {pid: _established(pid, port) for pid in workers}
+                for _ in range(3):
+                    view = clients[i].get("/api/v1/leaders/L000097/neighbourhood?depth=2")
+                    assert view.status_code == 200 and view.json()["nodes"]
+                home[i] = next(pid for pid in workers if _established(pid, port) > before[pid])
+            # dealt by the parent: two connections each (uvicorn's shared accept can give one worker all four)
+            assert sorted(_established(pid, port) for pid in workers) == [2, 2]
+            # closes are reported back: after one worker's two clients leave, new ones go to that worker
+            quiet = home[0]
+            for i in [i for i in home if home[i] == quiet]:
+                clients[i].close()
+            time.sleep(0.5)
+            for _ in range(2):
+                clients.append(httpx.Client(base_url=base, headers={"X-API-Key": token}))
+                assert clients[-1].get("/api/v1/leaders/L000097/neighbourhood").status_code == 200
+            assert {pid: _established(pid, port) for pid in workers} == dict.fromkeys(workers, 2)
+        finally:
+            for client in clients:
+                client.close()
+        # a worker that dies later on is replaced, and the server keeps answering
+        time.sleep(max(0.0, 10.5 - (time.monotonic() - started)))
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (len(_workers(server.pid)) < 2 or workers[0] in _workers(server.pid)):
+            time.sleep(0.2)
+        replaced = _workers(server.pid)
+        assert len(replaced) == 2 and workers[0] not in replaced
+        workers = replaced
+        with httpx.Client(base_url=base, headers={"X-API-Key": token}) as client:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:  # the new worker opens the store, then serves
+                answers = [client.get("/api/v1/leaders/L000097/neighbourhood").status_code for _ in range(4)]
+                if answers == [200] * 4:
+                    break
+            assert answers == [200] * 4
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, errors = server.communicate(timeout=60)
+    assert server.returncode == 0, errors
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
+    deadline = time.monotonic() + 10
+    while EmbeddedServer(db).server_pid() is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert EmbeddedServer(db).server_pid() is None, "the embedded database outlived the API server"
+
+
+def test_workers_that_cannot_start_stop_the_server_with_a_message(tmp_path):
+    port = _free_port()
+    dead = f"falkordb://127.0.0.1:{_free_port()}"  # nothing listens there
+    done = subprocess.run([sys.executable, "-m", "jiandu.cli", "--store", dead, "serve", "--port", str(port),
+                           "--workers", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "停止服务 (stopping)" in done.stderr
