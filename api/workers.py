@@ -21,21 +21,20 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
 
 APP = "api.app:create_app"
-OPENED, CLOSED = b"+", b"-"
-MIN_LIFETIME = 10.0  # a worker that dies sooner than this after starting is not restarted
+OPENED, CLOSED, READY = b"+", b"-", b"!"
 
 
 @dataclass
 class _Worker:
     process: Any
     channel: socket.socket
-    started: float = field(default_factory=time.monotonic)
+    ready: bool = False  # it said it has opened the store and serves
     open: int = 0  # connections handed to it and not yet reported closed
 
 
@@ -69,11 +68,12 @@ def serve(host: str, port: int, workers: int) -> int:
             for i, worker in enumerate(pool):
                 if worker.process.is_alive():
                     continue
+                _hear(worker)  # a "ready" it sent just before dying still counts
                 with contextlib.suppress(KeyError):
                     selector.unregister(worker.channel)
                 worker.channel.close()
-                if time.monotonic() - worker.started < MIN_LIFETIME:
-                    print(f"工作进程启动后即退出 (a worker exited at start, code {worker.process.exitcode}); "
+                if not worker.ready:
+                    print(f"工作进程未能启动 (a worker failed to start, code {worker.process.exitcode}); "
                           "停止服务 (stopping)", file=sys.stderr)
                     stopping, status = True, 1
                     break
@@ -123,7 +123,7 @@ def _deal(listener: socket.socket, pool: list[_Worker]) -> None:
 
 
 def _hear(worker: _Worker) -> bool:
-    """Count the closes a worker reported; False once its end of the channel is closed."""
+    """Read what a worker reported (ready, connections closed); False once its end is closed."""
     try:
         notes = worker.channel.recv(4096)
     except BlockingIOError:
@@ -131,6 +131,7 @@ def _hear(worker: _Worker) -> bool:
     except OSError:
         return False
     worker.open = max(0, worker.open - notes.count(CLOSED))
+    worker.ready = worker.ready or READY in notes
     return bool(notes)
 
 
@@ -190,3 +191,4 @@ class _Server(uvicorn.Server):
                 loop.create_task(loop.connect_accepted_socket(protocol, conn))
 
         loop.add_reader(self.channel.fileno(), take)
+        self.channel.send(READY)
