@@ -111,10 +111,10 @@ async def _view(request: Request, what: dict, build, fmt: str, title: str) -> Re
     else:
         def run() -> tuple[bytes, int]:
             sub = build()
-            page = render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()
+            page = (render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()).encode()
             if version is not None:
-                ctx.views.put(version, key, page.encode(), len(sub.nodes))
-            return page.encode(), len(sub.nodes)
+                ctx.views.put(version, key, page, len(sub.nodes))
+            return page, len(sub.nodes)
 
         body, _ = await run_in_threadpool(audited, request, what, run, lambda r: r[1])
     return Response(body, media_type="text/html; charset=utf-8" if fmt == "html" else "application/json")

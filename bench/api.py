@@ -4,9 +4,10 @@
 
 Generates and ingests a world, starts `jiandu serve` on a loopback port (its own process),
 creates a viewer key, then runs the clients (asyncio, one keep-alive HTTP connection each) against
-random current leaders (5,000 of them, drawn uniformly, so a view cache helps only as far as
-leaders repeat; --view-cache-mb 0 measures every view computed afresh). Prints requests per
-second, p50/p99 latency and errors, then stops the server (and with it the embedded database).
+random current leaders (5,000 of them unless --leaders N, drawn uniformly, so the view cache helps
+only as far as leaders repeat; --view-cache-mb 0 measures every view computed afresh). Prints
+requests per second, p50/p99 latency, errors, the spread over clients and the share of views
+served from the cache (which starts empty), then stops the server and the embedded database.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=4, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="API worker processes")
+    parser.add_argument("--leaders", type=int, default=5000,
+                        help="current leaders the clients draw from, uniformly (more leaders, fewer cache hits)")
     parser.add_argument("--warmup", type=float, default=45,
                         help="seconds to wait after start: each worker builds its pinyin index first")
     parser.add_argument("--view-cache-mb", type=float, default=256, help="0 measures every view computed afresh")
@@ -94,7 +97,7 @@ def main() -> None:
                 ingest(store, [work / "data"], rejects_dir=work / "rejects")
             counts = store.counts()
             leaders = [r[0] for r in store.run("MATCH (l:Leader)-[p:HOLDS_POST]->() WHERE p.end IS NULL "
-                                               "RETURN l.id LIMIT 5000", read_only=True).rows]
+                                               "RETURN l.id LIMIT $n", {"n": args.leaders}, read_only=True).rows]
         print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships")
         token = KeyStore(db / "api_keys.json").create("viewer", "bench")
         shutil.rmtree(db / "views", ignore_errors=True)  # every run starts with an empty view cache
