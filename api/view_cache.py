@@ -11,8 +11,8 @@ server reads what any of them computed (a per-process map left each of four work
 the same view again), a read is one open of a file the page cache holds, a write is a rename
 (readers never see half a file), and no server process or lock is needed. When the graph's
 version moves on, the older folders are removed. The folder is bounded by bytes: each worker
-measures it after every quarter of the bound it writes (4 MB at most) and empties it when it is
-over (a cache may forget; it must not grow without end).
+measures it after every quarter of the bound it writes (4 MB at most), in a thread of its own,
+and empties it when it is over (a cache may forget; it must not grow without end).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -34,6 +35,7 @@ class ViewCache:
         self.hits = self.misses = 0
         self._version: str | None = None
         self._written = 0  # bytes this worker wrote since it last measured the folder
+        self.trimmer = threading.Thread()  # the measurement running in the background, if any
 
     @property
     def enabled(self) -> bool:
@@ -70,10 +72,20 @@ class ViewCache:
                 temporary.unlink()
             return
         self._written += len(body)
-        if self._written >= min(_CHECK_EVERY, self.max_bytes // 4):
+        if self._written >= min(_CHECK_EVERY, self.max_bytes // 4) and not self.trimmer.is_alive():
             self._written = 0
-            if _size(path.parent) > self.max_bytes:
-                shutil.rmtree(path.parent, ignore_errors=True)
+            # measuring thousands of files and removing them must not hold up a request
+            self.trimmer = threading.Thread(target=self._trim, args=(path.parent,), daemon=True,
+                                            name="jiandu-view-cache")
+            self.trimmer.start()
+
+    def _trim(self, folder: Path) -> None:
+        if _size(folder) > self.max_bytes:
+            # renamed away at once (writers start a fresh folder), deleted at leisure
+            trash = folder.with_name(f".old-{folder.name}-{os.getpid()}")
+            with contextlib.suppress(OSError):
+                os.rename(folder, trash)
+                shutil.rmtree(trash, ignore_errors=True)
 
     def _see(self, version: str) -> None:
         """On the first request at a new version, remove the folders of the other versions."""
