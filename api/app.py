@@ -26,6 +26,7 @@ from api.pinyin_index import PinyinIndex
 from api.view_cache import ViewCache
 from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
 from queries.library import QueryError
+from visualizations import subgraph
 
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="jiandu keys create --role …")
 
@@ -44,8 +45,10 @@ class Context:
         # JIANDU_VIEW_CACHE_MB (set by `jiandu serve --view-cache-mb`): 0 turns the cache off; one
         # folder per store and graph, so servers of different graphs never read each other's views
         store_id = hashlib.sha1(f"{store.url}#{getattr(store, 'graph_name', '')}".encode()).hexdigest()[:12]
-        self.views = ViewCache(data_dir / "views" / store_id,
-                               int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "256")) * 1024 * 1024))
+        cache_bytes = int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "256")) * 1024 * 1024)
+        self.views = ViewCache(data_dir / "views" / store_id, cache_bytes)
+        # hubs' neighbour rows, shared by the workers the same way (each worker also keeps its own)
+        subgraph.share_hubs(ViewCache(data_dir / "hubs" / store_id, cache_bytes // 4))
 
 
 def require(role: str) -> Callable[..., Key]:

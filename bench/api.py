@@ -100,7 +100,8 @@ def main() -> None:
                                                "RETURN l.id LIMIT $n", {"n": args.leaders}, read_only=True).rows]
         print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships")
         token = KeyStore(db / "api_keys.json").create("viewer", "bench")
-        shutil.rmtree(db / "views", ignore_errors=True)  # every run starts with an empty view cache
+        for cache in ("views", "hubs"):  # every run starts with empty caches
+            shutil.rmtree(db / cache, ignore_errors=True)
         audit = db / "audit.jsonl"
         audited_before = audit.stat().st_size if audit.exists() else 0
         with socket.socket() as probe:

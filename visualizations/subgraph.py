@@ -8,6 +8,7 @@ counted, so the picture can say so.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,7 +68,7 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
         scope = (store.url, getattr(store, "graph_name", ""), version, label, tuple(sorted(types or ())), k)
         grouped, todo = [], []
         for node_id in ids:
-            known = HUBS.get((*scope, node_id)) if version is not None else None
+            known = _known_hub((*scope, node_id)) if version is not None else None
             if known is not None:
                 grouped += known
             else:
@@ -118,6 +119,25 @@ def _neighbours(store: Store, label: str, ids: list[str], types: set[str] | None
 # 纪委监委: 8,357 relationships, 10 ms per visit), and hubs sit in many views. Rows are kept
 # under the store's version (``Store.version``), so a write anywhere makes them unreachable.
 HUBS: LRU[list] = LRU(4096)
+# A second tier that several processes share (the API's workers: a folder in the data folder),
+# so a hub is counted once per graph version, not once per worker. Set with `share_hubs`.
+_SHARED_HUBS: Any = None
+
+
+def share_hubs(cache: Any) -> None:
+    """Keep hub rows also in `cache` (get(version, key) -> (bytes, n) | None, put(version, key, bytes, n))."""
+    global _SHARED_HUBS
+    _SHARED_HUBS = cache
+
+
+def _known_hub(key: tuple) -> list | None:
+    rows = HUBS.get(key)
+    if rows is None and _SHARED_HUBS is not None:
+        found = _SHARED_HUBS.get(str(key[2]), repr(key))
+        if found is not None:
+            rows = json.loads(found[0])
+            HUBS.put(key, rows)
+    return rows
 
 
 def _remember_hubs(scope: tuple, rows: list[list], k: int) -> None:
@@ -127,6 +147,8 @@ def _remember_hubs(scope: tuple, rows: list[list], k: int) -> None:
     for node_id, node_rows in by_node.items():
         if any(total > k for *_, total in node_rows):
             HUBS.put((*scope, node_id), node_rows)
+            if _SHARED_HUBS is not None:
+                _SHARED_HUBS.put(str(scope[2]), repr((*scope, node_id)), json.dumps(node_rows).encode(), 0)
 
 
 def _seed(store: Store, label: str, node_id: str) -> Subgraph:
