@@ -336,6 +336,23 @@ def test_workers_share_cached_views_through_the_data_folder(api):
         assert served > 2 * views.max_bytes and 0 < kept <= views.max_bytes * 5 // 4  # measured every quarter
 
 
+def test_workers_share_hub_rows_through_the_data_folder(api, monkeypatch):
+    from graph.cache import LRU
+    from visualizations import subgraph
+
+    *_, tmp_path, store = api  # the app's context shares hub rows through tmp_path
+    sub = subgraph.neighbourhood(store, "OversightBody", "B000006")  # a 纪委 with 1,000+ acts: a hub
+    assert sub.left_out > 0 and list((tmp_path / "hubs").rglob("*"))
+    monkeypatch.setattr(subgraph, "HUBS", LRU(4096))  # another worker: nothing in memory, the same folder
+
+    def no_count(*_args, **_kwargs):
+        raise AssertionError("a hub counted by one worker must not be counted again")
+
+    monkeypatch.setattr(subgraph, "_neighbours", no_count)
+    again = subgraph.neighbourhood(store, "OversightBody", "B000006")
+    assert again.nodes == sub.nodes and again.edges == sub.edges and again.left_out == sub.left_out
+
+
 def test_pinyin_index_is_built_once_and_shared_through_the_data_folder(api, monkeypatch):
     from api import pinyin_index
 
