@@ -146,10 +146,10 @@ TYPES = Query(None, description="只经由这些关系 only these relationship t
 @views.get("/leaders/{leader_id}/neighbourhood", response_model=None,
            summary="领导干部关系网 a leader's neighbourhood")
 async def leader_neighbourhood(request: Request, leader_id: str, depth: int = Query(1, ge=1, le=3),
-                         types: list[str] | None = TYPES,
-                         since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                         until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                         limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
+                               types: list[str] | None = TYPES,
+                               since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                               until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                               limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
     unknown = sorted(set(types or ()) - set(ONTOLOGY.relationships))
     if unknown:
         raise HTTPException(400, f"未知关系类型 (unknown relationship types): {', '.join(unknown)}")
@@ -186,7 +186,7 @@ async def case_links(request: Request, case_id: str, limit: int = Query(500, ge=
 
 @views.get("/path", response_model=None, summary="两节点之间的路径 a path between two nodes")
 async def path(request: Request, from_label: LabelName, from_id: str, to_label: LabelName, to_id: str,
-         max_hops: int = Query(4, ge=1, le=6), format: str = FORMAT):
+               max_hops: int = Query(4, ge=1, le=6), format: str = FORMAT):
     def build():
         return subgraph.path(_ctx(request).store, (from_label, from_id), (to_label, to_id), max_hops)
 
