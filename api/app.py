@@ -23,7 +23,7 @@ from fastapi.security import APIKeyHeader
 from api.audit import AuditLog
 from api.keys import Key, KeyStore
 from api.pinyin_index import PinyinIndex
-from api.view_cache import ViewCache
+from graph.cache import FolderCache
 from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_store
 from queries.library import QueryError
 from visualizations import subgraph
@@ -46,9 +46,9 @@ class Context:
         # folder per store and graph, so servers of different graphs never read each other's views
         store_id = hashlib.sha1(f"{store.url}#{getattr(store, 'graph_name', '')}".encode()).hexdigest()[:12]
         cache_bytes = int(float(os.environ.get("JIANDU_VIEW_CACHE_MB", "256")) * 1024 * 1024)
-        self.views = ViewCache(data_dir / "views" / store_id, cache_bytes)
+        self.views = FolderCache(data_dir / "views" / store_id, cache_bytes)
         # hubs' neighbour rows, shared by the workers the same way (each worker also keeps its own)
-        subgraph.share_hubs(ViewCache(data_dir / "hubs" / store_id, cache_bytes // 4))
+        subgraph.share_hubs(FolderCache(data_dir / "hubs" / store_id, cache_bytes // 4))
 
 
 def require(role: str) -> Callable[..., Key]:

@@ -99,7 +99,8 @@ def _ctx(request: Request):
 
 async def _view(request: Request, what: dict, build, fmt: str, title: str) -> Response:
     """Serve a view from the cache when the graph has not changed since it was built, else build it
-    (in the thread pool: building waits on the store) and cache it; audit it either way."""
+    (in the thread pool: building waits on the store) and cache it; audit it either way.
+    `build(version)` reads the graph; the version read here is passed on, not read again."""
     ctx = _ctx(request)
     version = ctx.store.version()
     # the path, every query parameter (depth, types, dates, limit, format) and the body's (what)
@@ -110,7 +111,7 @@ async def _view(request: Request, what: dict, build, fmt: str, title: str) -> Re
         body, _ = audited(request, {**what, "cached": True}, lambda: cached, lambda r: r[1])
     else:
         def run() -> tuple[bytes, int]:
-            sub = build()
+            sub = build(version)
             page = (render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()).encode()
             if version is not None:
                 ctx.views.put(version, key, page, len(sub.nodes))
@@ -154,9 +155,9 @@ async def leader_neighbourhood(request: Request, leader_id: str, depth: int = Qu
     if unknown:
         raise HTTPException(400, f"未知关系类型 (unknown relationship types): {', '.join(unknown)}")
 
-    def build():
+    def build(version: str | None):
         sub = subgraph.neighbourhood(_ctx(request).store, "Leader", leader_id, depth=depth,
-                                     types=set(types) if types else None, limit=limit)
+                                     types=set(types) if types else None, limit=limit, version=version)
         if since or until:  # date window: keep relationships whose own date falls inside it
             sub.edges = {k: p for k, p in sub.edges.items()
                          if _in_window(p.get("date") or p.get("start"), since, until)}
@@ -175,20 +176,23 @@ def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
 @views.get("/units/{unit_id}/tree", response_model=None, summary="单位树 a unit's tree")
 async def unit_tree(request: Request, unit_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
     return await _view(request, {"unit": unit_id},
-                       lambda: subgraph.unit_tree(_ctx(request).store, unit_id, limit=limit), format, f"单位 {unit_id}")
+                       lambda version: subgraph.unit_tree(_ctx(request).store, unit_id, limit=limit, version=version),
+                       format, f"单位 {unit_id}")
 
 
 @views.get("/cases/{case_id}/links", response_model=None, summary="案件关联 a case's links")
 async def case_links(request: Request, case_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
     return await _view(request, {"case": case_id},
-                       lambda: subgraph.case_view(_ctx(request).store, case_id, limit=limit), format, f"案件 {case_id}")
+                       lambda version: subgraph.case_view(_ctx(request).store, case_id, limit=limit, version=version),
+                       format, f"案件 {case_id}")
 
 
 @views.get("/path", response_model=None, summary="两节点之间的路径 a path between two nodes")
 async def path(request: Request, from_label: LabelName, from_id: str, to_label: LabelName, to_id: str,
                max_hops: int = Query(4, ge=1, le=6), format: str = FORMAT):
-    def build():
-        return subgraph.path(_ctx(request).store, (from_label, from_id), (to_label, to_id), max_hops)
+    def build(version: str | None):
+        return subgraph.path(_ctx(request).store, (from_label, from_id), (to_label, to_id), max_hops,
+                             version=version)
 
     what = {"from": f"{from_label}:{from_id}", "to": f"{to_label}:{to_id}", "max_hops": max_hops}
     return await _view(request, what, build, format, f"路径 {from_id} → {to_id}")
@@ -214,7 +218,8 @@ def run_pattern(request: Request, name: str, body: PatternRun) -> Rows:
 async def pattern_graph(request: Request, name: str, body: PatternRun, format: str = FORMAT):
     get(name)
     return await _view(request, {"pattern": name, "params": body.params},
-                       lambda: subgraph.query_view(_ctx(request).store, name, body.params, limit=body.limit * 5)[0],
+                       lambda version: subgraph.query_view(_ctx(request).store, name, body.params,
+                                                           limit=body.limit * 5, version=version)[0],
                        format, f"{name}")
 
 
@@ -232,7 +237,7 @@ def find(request: Request, q: str = Query(min_length=1, max_length=100, descript
             return ctx.pinyin.search(ctx.store, q, label, limit)
         found = []
         for lb in labels:
-            rows = _ctx(request).store.run(
+            rows = ctx.store.run(
                 f"MATCH (n:{lb}) WHERE n.name STARTS WITH $q OR n.id = $q "
                 "OR any(a IN coalesce(n.aliases, []) WHERE a STARTS WITH $q) "
                 "RETURN n.id, n.name, n.aliases LIMIT $limit", {"q": q, "limit": limit}, read_only=True).rows

@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--leaders", type=int, default=5000,
                         help="current leaders the clients draw from, uniformly (more leaders, fewer cache hits)")
     parser.add_argument("--warmup", type=float, default=45,
-                        help="seconds to wait after start: each worker builds its pinyin index first")
+                        help="seconds to wait after start: the pinyin index is built (or loaded) first")
     parser.add_argument("--view-cache-mb", type=float, default=256, help="0 measures every view computed afresh")
     parser.add_argument("--reuse", type=Path, help="an embedded data folder already holding a generated world "
                         "(skips generating and ingesting; it is left in place)")

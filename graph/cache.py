@@ -1,48 +1,131 @@
-"""A small thread-safe LRU map bounded by a size of one's choosing (entries, bytes).
+"""Caches of what was computed from the graph, exact until the graph's version moves on.
 
-Both caches keyed on ``Store.version()`` use it: finished API views (bounded by bytes) and
-the neighbour rows of hub nodes (bounded by entries).
+The graph changes only when someone writes through a jiandu store, and every such write bumps
+the store's version token (``Store.version``), so a result kept under the version it was
+computed at is exact until the next write, then simply never matches again. Stores that cannot
+give a version (Neo4j here) are not cached.
+
+- ``LRU``: one process's memory, bounded by entries (hub neighbour rows, read on every visit).
+- ``FolderCache``: files, ``<folder>/<version>/<sha1 of the key>``, shared by every process of a
+  server: the API's finished views and hub rows. Each worker reads what any of them computed
+  (a per-process map left each of four workers computing the same view again); a read is one
+  open of a file the page cache holds, a write is a rename (readers never see half a file), and
+  no server process or lock is needed. When the version moves on, the older folders are
+  removed. The folder is bounded by bytes: each worker measures it after every quarter of the
+  bound it writes (4 MB at most), in a thread of its own, and empties it when it is over (a
+  cache may forget; it must not grow without end).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import shutil
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
+from pathlib import Path
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
+_CHECK_EVERY = 4 * 1024 * 1024  # bytes a worker writes between two measurements of the folder
+
 
 class LRU(Generic[V]):
-    def __init__(self, max_size: int, size: Callable[[V], int] = lambda _: 1) -> None:
-        self.max_size = max_size
-        self._size = size
+    """A thread-safe map that forgets the least recently used entry beyond `max_entries`."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
         self._items: OrderedDict[Hashable, V] = OrderedDict()
-        self._total = 0
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
             value = self._items.get(key)
-            if value is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
+            if value is not None:
+                self._items.move_to_end(key)
             return value
 
     def put(self, key: Hashable, value: V) -> None:
-        size = self._size(value)
-        if size > self.max_size // 8:
-            return  # one huge entry must not flush everything else
         with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._total -= self._size(old)
             self._items[key] = value
-            self._total += size
-            while self._total > self.max_size:
-                _, dropped = self._items.popitem(last=False)
-                self._total -= self._size(dropped)
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+
+class FolderCache:
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder = Path(folder)
+        self.max_bytes = max_bytes
+        self.hits = 0
+        self._version: str | None = None
+        self._written = 0  # bytes this worker wrote since it last measured the folder
+        self.trimmer = threading.Thread()  # the measurement running in the background, if any
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def _path(self, version: str, key: str) -> Path:
+        return self.folder / version / hashlib.sha1(key.encode()).hexdigest()
+
+    def get(self, version: str, key: str) -> tuple[bytes, int] | None:
+        """The bytes and count cached for `key` at `version`, or None."""
+        if not self.enabled:
+            return None
+        self._see(version)
+        try:
+            data = self._path(version, key).read_bytes()
+        except OSError:
+            return None
+        head, _, body = data.partition(b"\n")
+        self.hits += 1
+        return body, int(head)
+
+    def put(self, version: str, key: str, body: bytes, nodes: int) -> None:
+        if not self.enabled or len(body) > self.max_bytes // 8:
+            return  # one huge entry must not flush everything else
+        path = self._path(version, key)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temporary.write_bytes(b"%d\n" % nodes + body)
+            os.replace(temporary, path)
+        except OSError:  # a full disk or a folder removed meanwhile: the view is served anyway
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return
+        self._written += len(body)
+        if self._written >= min(_CHECK_EVERY, self.max_bytes // 4) and not self.trimmer.is_alive():
+            self._written = 0
+            # measuring thousands of files and removing them must not hold up a request
+            self.trimmer = threading.Thread(target=self._trim, args=(path.parent,), daemon=True,
+                                            name="jiandu-view-cache")
+            self.trimmer.start()
+
+    def _trim(self, folder: Path) -> None:
+        if _size(folder) > self.max_bytes:
+            # renamed away at once (writers start a fresh folder), deleted at leisure
+            trash = folder.with_name(f".old-{folder.name}-{os.getpid()}")
+            with contextlib.suppress(OSError):
+                os.rename(folder, trash)
+                shutil.rmtree(trash, ignore_errors=True)
+
+    def _see(self, version: str) -> None:
+        """On the first request at a new version, remove the folders of the other versions."""
+        if version == self._version:
+            return
+        self._version = version
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name != version:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _size(folder: Path) -> int:
+    with contextlib.suppress(OSError):
+        return sum(e.stat().st_size for e in os.scandir(folder) if e.is_file())
+    return 0

@@ -181,8 +181,8 @@ class FalkorStore(Store):
         stats = {}
         for line in reply[-1]:
             name, _, value = line.partition(": ")
-            if name in _STATS and float(value.split()[0]):
-                stats[_STATS[name]] = int(float(value.split()[0]))
+            if name in _STATS and (count := int(float(value.split()[0]))):
+                stats[_STATS[name]] = count
         return Result(columns, rows, stats)
 
     def ensure_schema(self) -> None:

@@ -287,12 +287,16 @@ def test_search_by_pinyin_prefix_and_initials(api):
         assert any(hit["id"] == node for hit in client.get(f"/api/v1/search?q={q}", headers=h).json()), q
 
 
-def test_views_are_cached_until_the_graph_changes(api):
+def test_views_are_cached_until_the_graph_changes(api, monkeypatch):
     client, tokens, _, tmp_path, store = api
     h = _h(tokens["viewer"])
     views = client.app.state.ctx.views
     url = "/api/v1/leaders/L000097/neighbourhood?depth=1"
+    reads = []
+    read_version = store.version
+    monkeypatch.setattr(store, "version", lambda: reads.append(1) or read_version())
     first = client.get(url, headers=h)
+    assert len(reads) == 1  # built afresh: the version read for the cache is the one the build uses
     hits = views.hits
     again = client.get(url, headers=h)
     assert again.status_code == 200 and again.content == first.content and views.hits == hits + 1

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.cache import LRU
+from graph.cache import LRU, FolderCache
 from graph.ontology import ONTOLOGY
 from graph.store import Result, Store
 from queries.library import QueryError, run_named
@@ -121,11 +121,11 @@ def _neighbours(store: Store, label: str, ids: list[str], types: set[str] | None
 HUBS: LRU[list] = LRU(4096)
 # A second tier that several processes share (the API's workers: a folder in the data folder),
 # so a hub is counted once per graph version, not once per worker. Set with `share_hubs`.
-_SHARED_HUBS: Any = None
+_SHARED_HUBS: FolderCache | None = None
 
 
-def share_hubs(cache: Any) -> None:
-    """Keep hub rows also in `cache` (get(version, key) -> (bytes, n) | None, put(version, key, bytes, n))."""
+def share_hubs(cache: FolderCache | None) -> None:
+    """Keep hub rows also in `cache`, a folder the processes of one server share."""
     global _SHARED_HUBS
     _SHARED_HUBS = cache
 
@@ -151,21 +151,22 @@ def _remember_hubs(scope: tuple, rows: list[list], k: int) -> None:
                 _SHARED_HUBS.put(str(scope[2]), repr((*scope, node_id)), json.dumps(node_rows).encode(), 0)
 
 
-def _seed(store: Store, label: str, node_id: str) -> Subgraph:
+def _seed(store: Store, label: str, node_id: str, version: str | None = None) -> Subgraph:
+    """The subgraph holding one node; `version` is the store's, when the caller has read it already."""
     row = store.run(f"MATCH (n:{label} {{id: $id}}) RETURN properties(n)", {"id": node_id}, read_only=True).rows
     if not row:
         raise QueryError(f"没有 id 为 {node_id!r} 的 {label} (no {label} with this id)")
-    sub = Subgraph(version=store.version())
+    sub = Subgraph(version=version or store.version())
     sub.highlight.add(sub.add_node(label, row[0][0]))
     return sub
 
 
 def neighbourhood(store: Store, label: str, node_id: str, depth: int = 1, types: set[str] | None = None,
-                  limit: int = 500, per_node: int | None = PER_NODE) -> Subgraph:
+                  limit: int = 500, per_node: int | None = PER_NODE, version: str | None = None) -> Subgraph:
     """A node and everything within `depth` hops (1–3), optionally only through `types`."""
     if not 1 <= depth <= 3:
         raise QueryError("depth 应为 1–3 (depth must be 1 to 3)")
-    sub = _seed(store, label, node_id)
+    sub = _seed(store, label, node_id, version)
     frontier = set(sub.highlight)
     for _ in range(depth):
         frontier = expand(store, sub, frontier, types, limit, per_node)
@@ -174,9 +175,9 @@ def neighbourhood(store: Store, label: str, node_id: str, depth: int = 1, types:
     return sub
 
 
-def unit_tree(store: Store, unit_id: str, limit: int = 500) -> Subgraph:
+def unit_tree(store: Store, unit_id: str, limit: int = 500, version: str | None = None) -> Subgraph:
     """A unit, its superiors and subordinates (two levels each way), their leaders and overseers."""
-    sub = _seed(store, "Unit", unit_id)
+    sub = _seed(store, "Unit", unit_id, version)
     units = set(sub.highlight)
     frontier = set(units)
     for _ in range(2):
@@ -186,9 +187,9 @@ def unit_tree(store: Store, unit_id: str, limit: int = 500) -> Subgraph:
     return sub
 
 
-def case_view(store: Store, case_id: str, limit: int = 500) -> Subgraph:
+def case_view(store: Store, case_id: str, limit: int = 500, version: str | None = None) -> Subgraph:
     """A case, the cases linked to it (case_links), and the people, units and clues of both."""
-    sub = _seed(store, "Case", case_id)
+    sub = _seed(store, "Case", case_id, version)
     linked = run_named("case_links", store, case_id=case_id).records()
     cases = set(sub.highlight) | {("Case", r["other_id"]) for r in linked}
     for key in cases - sub.highlight:
@@ -210,7 +211,7 @@ ID_COLUMNS = {  # result column -> labels its ids may belong to
 
 
 def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500,
-               result: Result | None = None) -> tuple[Subgraph, Result]:
+               result: Result | None = None, version: str | None = None) -> tuple[Subgraph, Result]:
     """The nodes a named query's result names (highlighted), with the relationships among and around them.
 
     Pass `result` when the query has already been run with these parameters.
@@ -224,7 +225,7 @@ def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500
                 if node_id is not None:
                     for label in labels:
                         wanted[label].add(node_id)
-    sub = Subgraph(version=store.version())
+    sub = Subgraph(version=version or store.version())
     for label, ids in wanted.items():
         rows = store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN properties(n)", {"ids": sorted(ids)},
                          read_only=True).rows
@@ -237,10 +238,11 @@ def query_view(store: Store, name: str, params: dict[str, Any], limit: int = 500
     return sub, result
 
 
-def path(store: Store, start: Key, end: Key, max_hops: int = 4, limit: int = 5000) -> Subgraph:
+def path(store: Store, start: Key, end: Key, max_hops: int = 4, limit: int = 5000,
+         version: str | None = None) -> Subgraph:
     """A shortest path between two nodes (either direction), found breadth-first hop by hop."""
-    seen = _seed(store, *start)
-    _seed(store, *end)  # both must exist
+    seen = _seed(store, *start, version)
+    _seed(store, *end, seen.version)  # both must exist
     parent: dict[Key, tuple[Key, tuple] | None] = {start: None}
     frontier = {start}
     for _ in range(max_hops):
