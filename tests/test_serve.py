@@ -122,6 +122,7 @@ def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
     finally:
         server.send_signal(signal.SIGINT)
         _, errors = server.communicate(timeout=60)
+        print(errors)  # shown by pytest when the test fails: what the server said
     assert server.returncode == 0, errors
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
     deadline = time.monotonic() + 10
