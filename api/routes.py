@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -112,15 +114,19 @@ async def _view(request: Request, what: dict, build, fmt: str, title: str) -> Re
     else:
         def run() -> tuple[bytes, int]:
             sub = build(version)
-            page = (render.page(sub, title) if fmt == "html" else GraphView(**sub.as_json()).model_dump_json()).encode()
+            page = render.page(sub, title).encode() if fmt == "html" else orjson.dumps(sub.as_json())
             if version is not None:
                 ctx.views.put(version, key, page, len(sub.nodes))
             return page, len(sub.nodes)
 
-        body, _ = await run_in_threadpool(audited, request, what, run, lambda r: r[1])
+        async with ctx.builds or contextlib.nullcontext():  # None: the app was not started by a server
+            body, _ = await run_in_threadpool(audited, request, what, run, lambda r: r[1])
     return Response(body, media_type="text/html; charset=utf-8" if fmt == "html" else "application/json")
 
 
+# what a view answers: the graph as JSON, or with format=html the interactive picture
+VIEW = {200: {"model": GraphView, "description": "子图 the subgraph (json) 或交互图 or its picture (format=html)",
+              "content": {"text/html": {"schema": {"type": "string"}}}}}
 FORMAT = Query("json", pattern="^(json|html)$", description="json 或 html 交互图 (interactive picture)")
 
 health = APIRouter(tags=["health"])
@@ -144,7 +150,7 @@ def get_health(request: Request) -> dict[str, Any]:
 TYPES = Query(None, description="只经由这些关系 only these relationship types")
 
 
-@views.get("/leaders/{leader_id}/neighbourhood", response_model=None,
+@views.get("/leaders/{leader_id}/neighbourhood", response_model=None, responses=VIEW,
            summary="领导干部关系网 a leader's neighbourhood")
 async def leader_neighbourhood(request: Request, leader_id: str, depth: int = Query(1, ge=1, le=3),
                                types: list[str] | None = TYPES,
@@ -173,21 +179,21 @@ def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
     return (since is None or day >= since) and (until is None or day <= until)
 
 
-@views.get("/units/{unit_id}/tree", response_model=None, summary="单位树 a unit's tree")
+@views.get("/units/{unit_id}/tree", response_model=None, responses=VIEW, summary="单位树 a unit's tree")
 async def unit_tree(request: Request, unit_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
     return await _view(request, {"unit": unit_id},
                        lambda version: subgraph.unit_tree(_ctx(request).store, unit_id, limit=limit, version=version),
                        format, f"单位 {unit_id}")
 
 
-@views.get("/cases/{case_id}/links", response_model=None, summary="案件关联 a case's links")
+@views.get("/cases/{case_id}/links", response_model=None, responses=VIEW, summary="案件关联 a case's links")
 async def case_links(request: Request, case_id: str, limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
     return await _view(request, {"case": case_id},
                        lambda version: subgraph.case_view(_ctx(request).store, case_id, limit=limit, version=version),
                        format, f"案件 {case_id}")
 
 
-@views.get("/path", response_model=None, summary="两节点之间的路径 a path between two nodes")
+@views.get("/path", response_model=None, responses=VIEW, summary="两节点之间的路径 a path between two nodes")
 async def path(request: Request, from_label: LabelName, from_id: str, to_label: LabelName, to_id: str,
                max_hops: int = Query(4, ge=1, le=6), format: str = FORMAT):
     def build(version: str | None):
@@ -214,7 +220,8 @@ def run_pattern(request: Request, name: str, body: PatternRun) -> Rows:
     return Rows(columns=result.columns, rows=page, total=len(result.rows), limit=body.limit, offset=body.offset)
 
 
-@patterns.post("/{name}/graph", response_model=None, summary="检测结果的子图 the subgraph of a pattern's result")
+@patterns.post("/{name}/graph", response_model=None, responses=VIEW,
+               summary="检测结果的子图 the subgraph of a pattern's result")
 async def pattern_graph(request: Request, name: str, body: PatternRun, format: str = FORMAT):
     get(name)
     return await _view(request, {"pattern": name, "params": body.params},

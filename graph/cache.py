@@ -23,6 +23,7 @@ import hashlib
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Generic, TypeVar
 V = TypeVar("V")
 
 _CHECK_EVERY = 4 * 1024 * 1024  # bytes a worker writes between two measurements of the folder
+LISTING_AGE = 1.0  # seconds a listed FolderCache trusts its listing of the folder
 
 
 class LRU(Generic[V]):
@@ -57,9 +59,16 @@ class LRU(Generic[V]):
 
 
 class FolderCache:
-    def __init__(self, folder: Path, max_bytes: int) -> None:
+    def __init__(self, folder: Path, max_bytes: int, listed: bool = False) -> None:
+        """`listed`: answer a miss from a listing of the folder (taken at most every LISTING_AGE
+        seconds) rather than by trying to open the file. For caches asked about many keys that
+        are mostly absent: every node a view reaches is looked up among the hubs, and trying to
+        open each one's file cost a depth-2 view about a millisecond. A file written since the
+        listing is missed for that long, and the entry is computed again (exact either way)."""
         self.folder = Path(folder)
         self.max_bytes = max_bytes
+        self.listed = listed
+        self._listing: tuple[str | None, float, frozenset[str]] = (None, 0.0, frozenset())
         self.hits = 0
         self._version: str | None = None
         self._written = 0  # bytes this worker wrote since it last measured the folder
@@ -77,8 +86,11 @@ class FolderCache:
         if not self.enabled:
             return None
         self._see(version)
+        path = self._path(version, key)
+        if self.listed and path.name not in self._names(version):
+            return None
         try:
-            data = self._path(version, key).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
         head, _, body = data.partition(b"\n")
@@ -98,6 +110,9 @@ class FolderCache:
             with contextlib.suppress(OSError):
                 temporary.unlink()
             return
+        listed_version, taken, names = self._listing
+        if listed_version == version:  # what this process wrote, it knows of at once
+            self._listing = (version, taken, names | {path.name})
         self._written += len(body)
         if self._written >= min(_CHECK_EVERY, self.max_bytes // 4) and not self.trimmer.is_alive():
             self._written = 0
@@ -105,6 +120,17 @@ class FolderCache:
             self.trimmer = threading.Thread(target=self._trim, args=(path.parent,), daemon=True,
                                             name="jiandu-view-cache")
             self.trimmer.start()
+
+    def _names(self, version: str) -> frozenset[str]:
+        listed_version, taken, names = self._listing
+        now = time.monotonic()
+        if listed_version != version or now - taken > LISTING_AGE:
+            try:
+                names = frozenset(os.listdir(self.folder / version))
+            except OSError:  # nothing written at this version yet
+                names = frozenset()
+            self._listing = (version, now, names)  # one assignment: threads see the old or the new
+        return names
 
     def _trim(self, folder: Path) -> None:
         if _size(folder) > self.max_bytes:

@@ -428,6 +428,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     out.print(f"jiandu API: http://{args.host}:{args.port}/docs (Ctrl-C 停止 to stop)")
     os.environ["JIANDU_VIEW_CACHE_MB"] = str(args.view_cache_mb)
+    # views built at once per worker: about four across the server, so waits on the store overlap
+    # while each view, once begun, finishes before the next (see api.app.Context.builds)
+    os.environ.setdefault("JIANDU_VIEW_BUILDS", str(max(1, 4 // max(args.workers, 1))))
     if args.workers > 1:  # each worker process opens the store itself; the embedded server is shared
         from api.workers import serve
 

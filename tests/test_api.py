@@ -341,13 +341,15 @@ def test_workers_share_cached_views_through_the_data_folder(api):
 
 
 def test_workers_share_hub_rows_through_the_data_folder(api, monkeypatch):
-    from graph.cache import LRU
+    from graph.cache import LRU, FolderCache
     from visualizations import subgraph
 
     *_, tmp_path, store = api  # the app's context shares hub rows through tmp_path
     sub = subgraph.neighbourhood(store, "OversightBody", "B000006")  # a 纪委 with 1,000+ acts: a hub
     assert sub.left_out > 0 and list((tmp_path / "hubs").rglob("*"))
-    monkeypatch.setattr(subgraph, "HUBS", LRU(4096))  # another worker: nothing in memory, the same folder
+    # another worker: nothing in memory, its own listing of the same folder
+    monkeypatch.setattr(subgraph, "HUBS", LRU(4096))
+    monkeypatch.setattr(subgraph, "_SHARED_HUBS", FolderCache(subgraph._SHARED_HUBS.folder, 1 << 20, listed=True))
 
     def no_count(*_args, **_kwargs):
         raise AssertionError("a hub counted by one worker must not be counted again")
@@ -355,6 +357,67 @@ def test_workers_share_hub_rows_through_the_data_folder(api, monkeypatch):
     monkeypatch.setattr(subgraph, "_neighbours", no_count)
     again = subgraph.neighbourhood(store, "OversightBody", "B000006")
     assert again.nodes == sub.nodes and again.edges == sub.edges and again.left_out == sub.left_out
+
+
+def test_a_listed_folder_cache_answers_misses_from_its_listing(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from graph import cache
+
+    writer, reader = (cache.FolderCache(tmp_path, 1 << 20, listed=True) for _ in range(2))
+    assert reader.get("7", "hub") is None  # lists the folder: nothing yet
+    writer.put("7", "hub", b"rows", 2)
+    assert writer.get("7", "hub") == (b"rows", 2)  # what a process wrote, it knows of at once
+    assert reader.get("7", "hub") is None  # the reader's listing is older than the file
+
+    def no_open(_path):
+        raise AssertionError("a miss the listing answers must not touch the disk")
+
+    monkeypatch.setattr(Path, "read_bytes", no_open)
+    assert reader.get("7", "other") is None and writer.get("7", "other") is None
+    monkeypatch.undo()
+    monkeypatch.setattr(cache, "LISTING_AGE", 0)  # the listing is taken again: the file is found
+    assert reader.get("7", "hub") == (b"rows", 2)
+
+
+def test_each_worker_builds_its_views_one_at_a_time(api, monkeypatch):
+    import asyncio
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from visualizations import subgraph
+
+    client, tokens, _keys, _tmp, store = api
+    leaders = [r[0] for r in store.run("MATCH (l:Leader) RETURN l.id LIMIT 6", read_only=True).rows]
+    building, most = [0], [0]
+    lock = threading.Lock()
+    real = subgraph.neighbourhood
+
+    def slow(*args, **kwargs):
+        with lock:
+            building[0] += 1
+            most[0] = max(most[0], building[0])
+        time.sleep(0.2)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                building[0] -= 1
+
+    monkeypatch.setattr(subgraph, "neighbourhood", slow)
+
+    def views_at_once(at_once: int, ids: list[str]) -> int:
+        client.app.state.ctx.builds = asyncio.Semaphore(at_once)
+        most[0] = 0
+        with ThreadPoolExecutor(3) as pool:
+            codes = list(pool.map(lambda i: client.get(f"/api/v1/leaders/{i}/neighbourhood",
+                                                       headers=_h(tokens["viewer"])).status_code, ids))
+        assert codes == [200] * 3
+        return most[0]
+
+    assert views_at_once(1, leaders[:3]) == 1
+    assert views_at_once(3, leaders[3:]) > 1  # without the gate they overlap: the test can tell
 
 
 def test_pinyin_index_is_built_once_and_shared_through_the_data_folder(api, monkeypatch):

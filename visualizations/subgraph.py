@@ -59,58 +59,67 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
     """Add the relationships (of `types`, or all) touching `frontier`, at most `per_node` per node
     and direction; returns the new nodes."""
     by_label: dict[str, list[str]] = defaultdict(list)
-    for label, node_id in frontier:
+    for label, node_id in sorted(frontier):
         by_label[label].append(node_id)
-    new: set[Key] = set()
+    k = per_node or 10**9
     version = sub.version
+    scopes = {label: (store.url, getattr(store, "graph_name", ""), version, label, tuple(sorted(types or ())), k)
+              for label in by_label}
+    grouped: dict[str, list] = defaultdict(list)
+    todo: dict[str, list[str]] = defaultdict(list)
     for label, ids in by_label.items():
-        k = per_node or 10**9
-        scope = (store.url, getattr(store, "graph_name", ""), version, label, tuple(sorted(types or ())), k)
-        grouped, todo = [], []
         for node_id in ids:
-            known = _known_hub((*scope, node_id)) if version is not None else None
+            known = _known_hub((*scopes[label], node_id)) if version is not None else None
             if known is not None:
-                grouped += known
+                grouped[label] += known
             else:
-                todo.append(node_id)
-        if todo:
-            fetched = _neighbours(store, label, todo, types, k)
-            grouped += fetched
+                todo[label].append(node_id)
+    if todo:
+        fetched: dict[str, list] = defaultdict(list)
+        for label, *row in _neighbours(store, todo, types, k):
+            fetched[label].append(row)
+        for label, rows in fetched.items():
+            grouped[label] += rows
             if version is not None:
-                _remember_hubs(scope, fetched, k)
-        rows = []
-        for node_id, out, items, total in grouped:
+                _remember_hubs(scopes[label], rows, k)
+    new: set[Key] = set()
+    for label, rows in grouped.items():
+        for node_id, out, items, total in rows:
             sub.left_out += max(total - len(items), 0)
-            rows += [(node_id, out, *item) for item in items]
-        for node_id, out, rtype, rprops, mlabel, mprops in rows:
-            if types is not None and rtype not in types:
-                continue
-            other = (mlabel, mprops["id"])
-            if other not in sub.nodes:
-                if len(sub.nodes) >= limit:
-                    sub.left_out += 1
-                    continue
-                sub.add_node(mlabel, mprops)
-                new.add(other)
             here = (label, node_id)
-            source, target = (here, other) if out else (other, here)
-            sub.edges[(source, rtype, target, _edge_key(rprops))] = rprops
+            for rtype, rprops, mlabel, mprops in items:
+                if types is not None and rtype not in types:
+                    continue
+                other = (mlabel, mprops["id"])
+                if other not in sub.nodes:
+                    if len(sub.nodes) >= limit:
+                        sub.left_out += 1
+                        continue
+                    sub.add_node(mlabel, mprops)
+                    new.add(other)
+                source, target = (here, other) if out else (other, here)
+                sub.edges[(source, rtype, target, _edge_key(rprops))] = rprops
     return new
 
 
-def _neighbours(store: Store, label: str, ids: list[str], types: set[str] | None, k: int) -> list[list]:
-    """Rows (id, outgoing?, first k [type, rel props, label, node props], total) per node and direction.
+def _neighbours(store: Store, ids: dict[str, list[str]], types: set[str] | None, k: int) -> list[list]:
+    """Rows (label, id, outgoing?, first k [type, rel props, label, node props], total) per node and
+    direction, for the node ids of each label.
 
-    One round trip per label, both directions; a hub (a 纪委 with thousands of acts) shows its
+    One round trip for all labels (a UNION ALL of one part per label: each part finds its nodes
+    by the label's id index), both directions; a hub (a 纪委 with thousands of acts) shows its
     first k neighbours per direction and the rest is counted. References are collected and
     sliced before properties are read, so a hub's thousands of maps are never built.
     """
     where = " WHERE type(r) IN $types" if types is not None else ""
-    return store.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}})-[r]-(m){where} "
-                     "WITH n, startNode(r) = n AS out, collect([r, m]) AS items "
-                     "WITH n, out, items[0..$k] AS kept, size(items) AS total "
-                     "RETURN n.id, out, [it IN kept | [type(it[0]), properties(it[0]), labels(it[1])[0], "
-                     "properties(it[1])]], total", {"ids": ids, "k": k, "types": sorted(types or ())},
+    labels = sorted(ids)
+    parts = [f"UNWIND $ids{j} AS i MATCH (n:{label} {{id: i}})-[r]-(m){where} "
+             "WITH n, startNode(r) = n AS out, collect([r, m]) AS items "
+             "WITH n, out, items[0..$k] AS kept, size(items) AS total "
+             f"RETURN '{label}' AS label, n.id AS id, out AS out, [it IN kept | [type(it[0]), properties(it[0]), "
+             "labels(it[1])[0], properties(it[1])]] AS items, total AS total" for j, label in enumerate(labels)]
+    params = {f"ids{j}": ids[label] for j, label in enumerate(labels)}
+    return store.run(" UNION ALL ".join(parts), {**params, "k": k, "types": sorted(types or ())},
                      read_only=True).rows
 
 
