@@ -53,8 +53,8 @@ class Context:
         # not turned off with the view cache: counting a hub's relationships is work, not an answer
         subgraph.share_hubs(FolderCache(data_dir / "hubs" / store_id, HUB_CACHE_BYTES, listed=True))
         # Views this process builds at once; the rest wait their turn, first come first served.
-        # Built all at once, 20 views share the cores and each takes 20 times as long: under
-        # 20 clients, p99 was 2.7 times p50; one at a time per worker, 1.9 times (same mean).
+        # Built all at once, 20 views share the cores and each is stretched: with 20 clients and
+        # no view cache, p99 was 2.7 times p50; one at a time per worker, 1.7–1.9 times.
         self.builds_at_once = int(os.environ.get("JIANDU_VIEW_BUILDS", "4"))
         self.builds: asyncio.Semaphore | None = None  # made in the server's event loop (lifespan)
 
@@ -104,21 +104,19 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if store is not None:  # a caller's store: the context was set up already
-            app.state.ctx.builds = asyncio.Semaphore(app.state.ctx.builds_at_once)
-            yield
-            return
-        the_store = open_store(store_url)
-        folder = data_dir or getattr(getattr(the_store, "server", None), "path", None) or Path(".jiandu").resolve()
-        app.state.ctx = Context(the_store, Path(folder), **limits)
+        if store is None:  # else a caller's store: the context was set up already
+            the_store = open_store(store_url)
+            folder = data_dir or getattr(getattr(the_store, "server", None), "path", None) or Path(".jiandu").resolve()
+            app.state.ctx = Context(the_store, Path(folder), **limits)
+            threading.Thread(target=app.state.ctx.pinyin.warm, args=(the_store,), daemon=True,
+                             name="jiandu-pinyin").start()
         app.state.ctx.builds = asyncio.Semaphore(app.state.ctx.builds_at_once)
-        threading.Thread(target=app.state.ctx.pinyin.warm, args=(the_store,), daemon=True,
-                         name="jiandu-pinyin").start()
         try:
             yield
         finally:
-            app.state.ctx.audit.close()
-            the_store.close()
+            if store is None:
+                app.state.ctx.audit.close()
+                app.state.ctx.store.close()
 
     app = FastAPI(
         title="jiandu 监督图谱 API",

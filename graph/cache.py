@@ -62,9 +62,10 @@ class FolderCache:
     def __init__(self, folder: Path, max_bytes: int, listed: bool = False) -> None:
         """`listed`: answer a miss from a listing of the folder (taken at most every LISTING_AGE
         seconds) rather than by trying to open the file. For caches asked about many keys that
-        are mostly absent: every node a view reaches is looked up among the hubs, and trying to
-        open each one's file cost a depth-2 view about a millisecond. A file written since the
-        listing is missed for that long, and the entry is computed again (exact either way)."""
+        are mostly absent: every node a view reaches is looked up among the hubs (a miss: 1 µs
+        from the listing, 11 µs trying to open the file). A file written
+        since the listing is missed for that long, and the entry is computed again (exact either
+        way)."""
         self.folder = Path(folder)
         self.max_bytes = max_bytes
         self.listed = listed
@@ -78,19 +79,16 @@ class FolderCache:
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
-    def _path(self, version: str, key: str) -> Path:
-        return self.folder / version / hashlib.sha1(key.encode()).hexdigest()
-
     def get(self, version: str, key: str) -> tuple[bytes, int] | None:
         """The bytes and count cached for `key` at `version`, or None."""
         if not self.enabled:
             return None
         self._see(version)
-        path = self._path(version, key)
-        if self.listed and path.name not in self._names(version):
+        name = _name(key)
+        if self.listed and name not in self._names(version):
             return None
         try:
-            data = path.read_bytes()
+            data = (self.folder / version / name).read_bytes()
         except OSError:
             return None
         head, _, body = data.partition(b"\n")
@@ -100,7 +98,7 @@ class FolderCache:
     def put(self, version: str, key: str, body: bytes, nodes: int) -> None:
         if not self.enabled or len(body) > self.max_bytes // 8:
             return  # one huge entry must not flush everything else
-        path = self._path(version, key)
+        path = self.folder / version / _name(key)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -149,6 +147,10 @@ class FolderCache:
             for entry in os.scandir(self.folder):
                 if entry.name != version:
                     shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _name(key: str) -> str:
+    return hashlib.sha1(key.encode()).hexdigest()
 
 
 def _size(folder: Path) -> int:

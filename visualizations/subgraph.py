@@ -87,9 +87,7 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
         for node_id, out, items, total in rows:
             sub.left_out += max(total - len(items), 0)
             here = (label, node_id)
-            for rtype, rprops, mlabel, mprops in items:
-                if types is not None and rtype not in types:
-                    continue
+            for rtype, rprops, mlabel, mprops in items:  # only `types`: the query and the hub key say so
                 other = (mlabel, mprops["id"])
                 if other not in sub.nodes:
                     if len(sub.nodes) >= limit:
