@@ -4,8 +4,9 @@
 
 Generates and ingests a world, starts `jiandu serve` on a loopback port (its own process),
 creates a viewer key, then runs the clients (asyncio, one keep-alive HTTP connection each) against
-random current leaders (5,000 of them unless --leaders N, drawn uniformly, so the view cache helps
-only as far as leaders repeat; --view-cache-mb 0 measures every view computed afresh). Prints
+random current leaders (5,000 distinct ones unless --leaders N; 0 draws from all of them, the worst
+case for the caches; drawn uniformly, so the view cache helps only as far as leaders repeat;
+--view-cache-mb 0 measures every view computed afresh). Prints
 requests per second, p50/p99 latency, errors, the spread over clients and the share of views
 served from the cache (which starts empty), then stops the server and the embedded database.
 """
@@ -78,7 +79,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4, help="API worker processes")
     parser.add_argument("--leaders", type=int, default=5000,
-                        help="current leaders the clients draw from, uniformly (more leaders, fewer cache hits)")
+                        help="distinct current leaders the clients draw from, uniformly (0: all of them; "
+                        "more leaders, fewer cache hits)")
     parser.add_argument("--warmup", type=float, default=45,
                         help="seconds to wait after start: the pinyin index is built (or loaded) first")
     parser.add_argument("--view-cache-mb", type=float, default=256, help="0 measures every view computed afresh")
@@ -97,8 +99,10 @@ def main() -> None:
                 ingest(store, [work / "data"], rejects_dir=work / "rejects")
             counts = store.counts()
             leaders = [r[0] for r in store.run("MATCH (l:Leader)-[p:HOLDS_POST]->() WHERE p.end IS NULL "
-                                               "RETURN l.id LIMIT $n", {"n": args.leaders}, read_only=True).rows]
-        print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships")
+                                               "RETURN DISTINCT l.id" + (" LIMIT $n" if args.leaders else ""),
+                                               {"n": args.leaders}, read_only=True).rows]
+        print(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['relationships'].values()):,} relationships; "
+              f"drawing from {len(leaders):,} current leaders")
         token = KeyStore(db / "api_keys.json").create("viewer", "bench")
         for cache in ("views", "hubs"):  # every run starts with empty caches
             shutil.rmtree(db / cache, ignore_errors=True)

@@ -146,3 +146,13 @@ def test_a_client_stopped_with_sigterm_stops_its_server(tmp_path):
     while _pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _pid_alive(pid)
+
+
+def test_dates_read_back_as_iso_text(tmp_path):
+    days = ["1900-03-01", "1969-07-20", "1970-01-01", "2024-02-29", "2026-12-01", "9999-12-31"]
+    with open_store(f"falkordb+embedded://{tmp_path}") as store:
+        assert store.run("RETURN 1", read_only=True).rows == []  # no graph yet: a read finds nothing
+        store.run("CREATE (:Region {id: 'R1', name: '甲县', level: '县'})")
+        for _ in range(2):  # the second read comes from the remembered conversions
+            row = store.run("UNWIND $days AS d RETURN collect(date(d))", {"days": days}, read_only=True).scalar()
+            assert row == days

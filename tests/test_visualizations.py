@@ -51,6 +51,25 @@ def test_unknown_ids_are_a_clear_error(sample):
         subgraph.neighbourhood(sample, "Leader", "L-NOPE")
 
 
+
+def test_the_first_hop_brings_the_seed_along(sample):
+    """The seed's properties come with its first hop (no query of its own), exactly as stored;
+    a node with no relationships, or none of the asked types, is shown alone."""
+    top = META["planted"]["collapse_clusters"][0]["top_leader"]
+    stored = sample.run("MATCH (l:Leader {id: $id}) RETURN properties(l)", {"id": top}, read_only=True).scalar()
+    sub = subgraph.neighbourhood(sample, "Leader", top, depth=1)
+    assert next(iter(sub.nodes)) == ("Leader", top) and sub.nodes[("Leader", top)] == stored
+    assert sub.highlight == {("Leader", top)} and len(sub.nodes) > 1
+    sample.run("CREATE (:Region {id: 'R-ALONE', name: '孤岛', level: '县'})")
+    try:
+        alone = subgraph.neighbourhood(sample, "Region", "R-ALONE", depth=2)
+        assert list(alone.nodes) == [("Region", "R-ALONE")] and alone.edges == {}
+        assert alone.highlight == set(alone.nodes)
+    finally:
+        sample.run("MATCH (r:Region {id: 'R-ALONE'}) DELETE r")
+    typed = subgraph.neighbourhood(sample, "Leader", top, depth=2, types={"PART_OF"})  # leaders have none
+    assert list(typed.nodes) == [("Leader", top)] and typed.nodes[("Leader", top)] == stored
+
 @needs_browser
 def test_leader_view_opens_offline_with_readable_chinese(sample, tmp_path):
     top = META["planted"]["collapse_clusters"][0]["top_leader"]

@@ -8,10 +8,11 @@ counted, so the picture can say so.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from graph.cache import LRU, FolderCache
 from graph.ontology import ONTOLOGY
@@ -24,7 +25,7 @@ PER_NODE = 60  # neighbours shown per node and direction; hubs are summarised by
 
 @dataclass
 class Subgraph:
-    nodes: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    nodes: dict[Key, dict[str, Any]] = field(default_factory=dict)  # (label, id) -> the node's properties
     edges: dict[tuple[Key, str, Key, str], dict[str, Any]] = field(default_factory=dict)
     highlight: set[Key] = field(default_factory=set)
     left_out: int = 0  # nodes that the limit kept out
@@ -32,22 +33,18 @@ class Subgraph:
 
     def add_node(self, label: str, props: dict[str, Any]) -> Key:
         key = (label, props["id"])
-        self.nodes.setdefault(key, {"label": label, **props})
+        self.nodes.setdefault(key, props)
         return key
 
     def as_json(self) -> dict[str, Any]:
         """The API's shape: {nodes: [{id, label, name, properties}], edges: [...]}."""
         return {
-            "nodes": [{"id": k[1], "label": k[0], "name": n.get("name"), "properties": _public(n)}
+            "nodes": [{"id": k[1], "label": k[0], "name": n.get("name"), "properties": n}
                       for k, n in self.nodes.items()],
             "edges": [{"source": s[1], "source_label": s[0], "target": t[1], "target_label": t[0], "type": rtype,
                        "properties": props} for (s, rtype, t, _), props in self.edges.items()],
             "left_out": self.left_out,
         }
-
-
-def _public(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k != "label"}
 
 
 def _edge_key(props: dict[str, Any]) -> str:
@@ -57,14 +54,16 @@ def _edge_key(props: dict[str, Any]) -> str:
 def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | None, limit: int,
            per_node: int | None = PER_NODE) -> set[Key]:
     """Add the relationships (of `types`, or all) touching `frontier`, at most `per_node` per node
-    and direction; returns the new nodes."""
+    and direction; returns the new nodes. Frontier nodes not in `sub` yet come with their own
+    properties (a seed costs no query of its own), as long as they have a relationship."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, node_id in sorted(frontier):
         by_label[label].append(node_id)
     k = per_node or 10**9
     version = sub.version
-    scopes = {label: (store.url, getattr(store, "graph_name", ""), version, label, tuple(sorted(types or ())), k)
-              for label in by_label}
+    own = any(key not in sub.nodes for key in frontier)  # read the frontier's own properties too
+    scopes = {label: (store.url, getattr(store, "graph_name", ""), version, label, tuple(sorted(types or ())), k,
+                      own) for label in by_label}
     grouped: dict[str, list] = defaultdict(list)
     todo: dict[str, list[str]] = defaultdict(list)
     for label, ids in by_label.items():
@@ -76,7 +75,7 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
                 todo[label].append(node_id)
     if todo:
         fetched: dict[str, list] = defaultdict(list)
-        for label, *row in _neighbours(store, todo, types, k):
+        for label, *row in _neighbours(store, todo, types, k, own):
             fetched[label].append(row)
         for label, rows in fetched.items():
             grouped[label] += rows
@@ -84,9 +83,11 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
                 _remember_hubs(scopes[label], rows, k)
     new: set[Key] = set()
     for label, rows in grouped.items():
-        for node_id, out, items, total in rows:
+        for node_id, out, items, total, props in rows:
             sub.left_out += max(total - len(items), 0)
             here = (label, node_id)
+            if props is not None:
+                sub.add_node(label, props)
             for rtype, rprops, mlabel, mprops in items:  # only `types`: the query and the hub key say so
                 other = (mlabel, mprops["id"])
                 if other not in sub.nodes:
@@ -100,9 +101,10 @@ def expand(store: Store, sub: Subgraph, frontier: set[Key], types: set[str] | No
     return new
 
 
-def _neighbours(store: Store, ids: dict[str, list[str]], types: set[str] | None, k: int) -> list[list]:
-    """Rows (label, id, outgoing?, first k [type, rel props, label, node props], total) per node and
-    direction, for the node ids of each label.
+def _neighbours(store: Store, ids: dict[str, list[str]], types: set[str] | None, k: int,
+                own: bool = False) -> list[list]:
+    """Rows (label, id, outgoing?, first k [type, rel props, label, node props], total, own
+    properties or None) per node and direction, for the node ids of each label.
 
     One round trip for all labels (a UNION ALL of one part per label: each part finds its nodes
     by the label's id index), both directions; a hub (a 纪委 with thousands of acts) shows its
@@ -110,12 +112,14 @@ def _neighbours(store: Store, ids: dict[str, list[str]], types: set[str] | None,
     sliced before properties are read, so a hub's thousands of maps are never built.
     """
     where = " WHERE type(r) IN $types" if types is not None else ""
+    props = "properties(n)" if own else "null"
     labels = sorted(ids)
     parts = [f"UNWIND $ids{j} AS i MATCH (n:{label} {{id: i}})-[r]-(m){where} "
              "WITH n, startNode(r) = n AS out, collect([r, m]) AS items "
              "WITH n, out, items[0..$k] AS kept, size(items) AS total "
              f"RETURN '{label}' AS label, n.id AS id, out AS out, [it IN kept | [type(it[0]), properties(it[0]), "
-             "labels(it[1])[0], properties(it[1])]] AS items, total AS total" for j, label in enumerate(labels)]
+             f"labels(it[1])[0], properties(it[1])]] AS items, total AS total, {props} AS own"
+             for j, label in enumerate(labels)]
     params = {f"ids{j}": ids[label] for j, label in enumerate(labels)}
     return store.run(" UNION ALL ".join(parts), {**params, "k": k, "types": sorted(types or ())},
                      read_only=True).rows
@@ -125,7 +129,10 @@ def _neighbours(store: Store, ids: dict[str, list[str]], types: set[str] | None,
 # Counting a hub's thousands of relationships is what a view spends most on (a province's
 # 纪委监委: 8,357 relationships, 10 ms per visit), and hubs sit in many views. Rows are kept
 # under the store's version (``Store.version``), so a write anywhere makes them unreachable.
-HUBS: LRU[list] = LRU(4096)
+# They are kept as JSON bytes, decoded on each use: as lists and dicts, a full LRU held a few
+# hundred thousand objects that every full garbage collection walks (100-270 ms pauses, the
+# API's slowest requests); bytes are not tracked by the collector, and decoding costs ~30 µs.
+HUBS: LRU[bytes] = LRU(4096)
 # A second tier that several processes share (the API's workers: a folder in the data folder),
 # so a hub is counted once per graph version, not once per worker. Set with `share_hubs`.
 _SHARED_HUBS: FolderCache | None = None
@@ -138,13 +145,13 @@ def share_hubs(cache: FolderCache | None) -> None:
 
 
 def _known_hub(key: tuple) -> list | None:
-    rows = HUBS.get(key)
-    if rows is None and _SHARED_HUBS is not None:
+    data = HUBS.get(key)
+    if data is None and _SHARED_HUBS is not None:
         found = _SHARED_HUBS.get(str(key[2]), repr(key))
         if found is not None:
-            rows = json.loads(found[0])
-            HUBS.put(key, rows)
-    return rows
+            data = found[0]
+            HUBS.put(key, data)
+    return None if data is None else orjson.loads(data)
 
 
 def _remember_hubs(scope: tuple, rows: list[list], k: int) -> None:
@@ -152,10 +159,11 @@ def _remember_hubs(scope: tuple, rows: list[list], k: int) -> None:
     for row in rows:
         by_node[row[0]].append(row)
     for node_id, node_rows in by_node.items():
-        if any(total > k for *_, total in node_rows):
-            HUBS.put((*scope, node_id), node_rows)
+        if any(total > k for _, _, _, total, _ in node_rows):
+            data = orjson.dumps(node_rows)
+            HUBS.put((*scope, node_id), data)
             if _SHARED_HUBS is not None:
-                _SHARED_HUBS.put(str(scope[2]), repr((*scope, node_id)), json.dumps(node_rows).encode(), 0)
+                _SHARED_HUBS.put(str(scope[2]), repr((*scope, node_id)), data, 0)
 
 
 def _seed(store: Store, label: str, node_id: str, version: str | None = None) -> Subgraph:
@@ -173,12 +181,16 @@ def neighbourhood(store: Store, label: str, node_id: str, depth: int = 1, types:
     """A node and everything within `depth` hops (1–3), optionally only through `types`."""
     if not 1 <= depth <= 3:
         raise QueryError("depth 应为 1–3 (depth must be 1 to 3)")
-    sub = _seed(store, label, node_id, version)
-    frontier = set(sub.highlight)
-    for _ in range(depth):
-        frontier = expand(store, sub, frontier, types, limit, per_node)
+    seed = (label, node_id)
+    sub = Subgraph(version=version or store.version())
+    frontier = expand(store, sub, {seed}, types, limit, per_node)  # the first hop brings the seed along
+    if seed not in sub.nodes:  # no relationships (of `types`), or no such node: the seed alone
+        return _seed(store, label, node_id, sub.version)
+    sub.highlight.add(seed)
+    for _ in range(depth - 1):
         if not frontier:
             break
+        frontier = expand(store, sub, frontier, types, limit, per_node)
     return sub
 
 
