@@ -51,7 +51,6 @@ def test_unknown_ids_are_a_clear_error(sample):
         subgraph.neighbourhood(sample, "Leader", "L-NOPE")
 
 
-
 def test_the_first_hop_brings_the_seed_along(sample):
     """The seed's properties come with its first hop (no query of its own), exactly as stored;
     a node with no relationships, or none of the asked types, is shown alone."""
@@ -69,6 +68,7 @@ def test_the_first_hop_brings_the_seed_along(sample):
         sample.run("MATCH (r:Region {id: 'R-ALONE'}) DELETE r")
     typed = subgraph.neighbourhood(sample, "Leader", top, depth=2, types={"PART_OF"})  # leaders have none
     assert list(typed.nodes) == [("Leader", top)] and typed.nodes[("Leader", top)] == stored
+
 
 @needs_browser
 def test_leader_view_opens_offline_with_readable_chinese(sample, tmp_path):
