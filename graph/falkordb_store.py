@@ -62,9 +62,10 @@ def _cell(cell: list) -> Any:
     kind, value = cell
     if kind == 2 or kind == 3:  # string, integer
         return value
-    # maps and lists: strings, the most common values, without a call each (a quarter of the time)
+    # maps and lists: strings, the most common values, without a call each (a quarter of the time);
+    # zip without `strict`: the two halves of one flat list pair up, and the keyword slows each call
     if kind == 10:  # map: key, value, key, value …
-        return {k: c[1] if c[0] == 2 else _cell(c) for k, c in zip(value[::2], value[1::2], strict=False)}
+        return {k: c[1] if c[0] == 2 else _cell(c) for k, c in zip(value[::2], value[1::2])}  # noqa: B905
     if kind == 6:
         return [c[1] if c[0] == 2 else _cell(c) for c in value]
     if kind == 1:
