@@ -116,7 +116,7 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
 
             threading.Thread(target=warm, daemon=True, name="jiandu-pinyin").start()
             # A server's process is ours: what it holds once started (FastAPI, pydantic, the
-            # ontology: 158k objects) lives as long as the process, yet every full garbage
+            # ontology: about 158k objects) lives as long as the process, yet every full garbage
             # collection walked it, 100-120 ms each, and those pauses were the API's slowest
             # requests. Frozen, they are never walked again (a full collection: under 1 ms).
             gc.freeze()
