@@ -7,6 +7,7 @@ admin. Errors are short JSON messages: no stack traces, paths or store internals
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import os
@@ -30,7 +31,10 @@ from graph.store import QueryTimeout, Store, StoreError, WriteRefused, open_stor
 from queries.library import QueryError
 from visualizations import subgraph
 
-HUB_CACHE_BYTES = 64 * 1024 * 1024  # a hub's rows are at most 2 × 60 neighbours: room for thousands
+# a hub's rows are at most 2 × 60 neighbours, 16 KB for a median one: room for all ~3,000 hubs of a
+# million-node graph (47 MB) and those that views through chosen relationship types find
+HUB_CACHE_BYTES = 256 * 1024 * 1024
+HUB_SETTLE_SECONDS = 10.0  # a graph written to must stay unchanged this long before its hubs are counted
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="jiandu keys create --role …")
 
 
@@ -52,12 +56,31 @@ class Context:
         self.views = FolderCache(data_dir / "views" / store_id, cache_bytes)
         # hubs' neighbour rows, shared by the workers the same way (each worker also keeps its own);
         # not turned off with the view cache: counting a hub's relationships is work, not an answer
-        subgraph.share_hubs(FolderCache(data_dir / "hubs" / store_id, HUB_CACHE_BYTES, listed=True))
+        self.hubs = FolderCache(data_dir / "hubs" / store_id, HUB_CACHE_BYTES, listed=True)
+        subgraph.share_hubs(self.hubs)
+        self._hubs_version: str | None = None  # the version whose hubs this process has seen to
         # Views this process builds at once; the rest wait their turn, first come first served.
         # Built all at once, 20 views share the cores and each is stretched: with 20 clients and
         # no view cache, p99 was 2.7 times p50; one at a time per worker, 1.7–1.9 times.
         self.builds_at_once = int(os.environ.get("JIANDU_VIEW_BUILDS", "4"))
         self.builds: asyncio.Semaphore | None = None  # made in the server's event loop (lifespan)
+        self.closing = threading.Event()  # set when the app stops: hub counting waiting to start gives up
+
+    def warm_hubs(self, version: str | None, settle: float = HUB_SETTLE_SECONDS) -> None:
+        """Have the hubs of the graph at `version` counted in the background, once per version by
+        one of the server's processes (`subgraph.warm_hubs`), `settle` seconds from now if the
+        graph is still at that version then: writes come in batches, and each batch is a version."""
+        if version is None or version == self._hubs_version:
+            return
+        self._hubs_version = version
+        threading.Thread(target=self._warm_hubs, args=(version, settle), daemon=True, name="jiandu-hubs").start()
+
+    def _warm_hubs(self, version: str, settle: float) -> None:
+        if self.closing.wait(settle):
+            return
+        with contextlib.suppress(Exception):  # only a head start: unwarmed, each view counts its hubs itself
+            if self.store.version() == version:
+                self.hubs.run_once(version, "warm", lambda: subgraph.warm_hubs(self.store, version))
 
 
 def require(role: str) -> Callable[..., Key]:
@@ -115,6 +138,7 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
                 gc.freeze()  # the index's columns are long-lived too
 
             threading.Thread(target=warm, daemon=True, name="jiandu-pinyin").start()
+            app.state.ctx.warm_hubs(the_store.version(), settle=0)
             # A server's process is ours: what it holds once started (FastAPI, pydantic, the
             # ontology: about 158k objects) lives as long as the process, yet every full garbage
             # collection walked it, 100-120 ms each, and those pauses were the API's slowest
@@ -124,6 +148,7 @@ def create_app(store_url: str | None = None, data_dir: Path | None = None, store
         try:
             yield
         finally:
+            app.state.ctx.closing.set()
             if store is None:
                 app.state.ctx.audit.close()
                 app.state.ctx.store.close()

@@ -19,13 +19,14 @@ give a version (Neo4j here) are not cached.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -118,6 +119,23 @@ class FolderCache:
             self.trimmer = threading.Thread(target=self._trim, args=(path.parent,), daemon=True,
                                             name="jiandu-view-cache")
             self.trimmer.start()
+
+    def run_once(self, version: str, name: str, job: Callable[[], bool]) -> None:
+        """Run `job` for `version` in one of the processes sharing the folder: the others skip it
+        while it runs, and everyone skips it once it has completed (returned True) at that version."""
+        folder = self.folder / version
+        with contextlib.suppress(OSError):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with open(folder / f".{name}.lock", "a") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # another process is at it
+                if not self.completed(version, name) and job():
+                    (folder / f".{name}.done").touch()
+
+    def completed(self, version: str, name: str) -> bool:
+        return (self.folder / version / f".{name}.done").exists()
 
     def _names(self, version: str) -> frozenset[str]:
         listed_version, taken, names = self._listing

@@ -363,6 +363,76 @@ def test_workers_share_hub_rows_through_the_data_folder(api, monkeypatch):
     assert again.nodes == sub.nodes and again.edges == sub.edges and again.left_out == sub.left_out
 
 
+def test_hubs_are_counted_ahead_of_the_views_that_reach_them(api, monkeypatch):
+    from graph.cache import LRU, FolderCache
+    from visualizations import subgraph
+
+    *_, tmp_path, store = api
+    version = store.version()
+    label, neighbour = store.run("MATCH (:OversightBody {id: 'B000006'})-[]-(m) RETURN labels(m)[0], m.id "
+                                 "ORDER BY m.id LIMIT 1", read_only=True).rows[0]
+
+    def fresh_caches(name):  # a process that has counted nothing yet
+        monkeypatch.setattr(subgraph, "HUBS", LRU(4096))
+        monkeypatch.setattr(subgraph, "_SHARED_HUBS", FolderCache(tmp_path / name, 1 << 24, listed=True))
+
+    fresh_caches("unwarmed")
+    plain = subgraph.neighbourhood(store, label, neighbour, depth=2)  # reaches the hub at its second hop
+    fresh_caches("warmed")
+    assert subgraph.warm_hubs(store, version)
+    # the hubs are the nodes with more than PER_NODE relationships in one direction
+    expected = {row[0] for pattern in ("(n)-[r]->()", "(n)<-[r]-()")
+                for row in store.run(f"MATCH {pattern} WITH n, count(r) AS c WHERE c > $k RETURN n.id",
+                                     {"k": subgraph.PER_NODE}, read_only=True).rows}
+    assert "B000006" in expected and {key[-1] for key in subgraph.HUBS._items} == expected
+    asked: list[str] = []
+    real = subgraph._neighbours
+
+    def counting(store_, ids, *args, **kwargs):
+        asked.extend(i for group in ids.values() for i in group)
+        return real(store_, ids, *args, **kwargs)
+
+    monkeypatch.setattr(subgraph, "_neighbours", counting)
+    warmed = subgraph.neighbourhood(store, label, neighbour, depth=2)
+    assert asked and "B000006" not in asked  # the view read the hub's kept rows, not the store
+    assert warmed.nodes == plain.nodes and warmed.edges == plain.edges and warmed.left_out == plain.left_out
+    store.run("CREATE (:Region {id: 'RNEW', name: '新区'})")
+    assert not subgraph.warm_hubs(store, version)  # the graph moved on: that version's hubs are not done
+
+
+def test_a_job_runs_once_per_version_across_the_processes_sharing_a_folder(tmp_path):
+    import fcntl
+
+    from graph.cache import FolderCache
+
+    ran: list[str] = []
+    first, second = (FolderCache(tmp_path, 1 << 20) for _ in range(2))
+    (tmp_path / "7").mkdir()
+    with open(tmp_path / "7" / ".warm.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process is at it (flock: per open file, so here too)
+        second.run_once("7", "warm", lambda: ran.append("second") or True)
+    assert ran == [] and not second.completed("7", "warm")
+    first.run_once("7", "warm", lambda: ran.append("unfinished") or False)  # a write interrupted it
+    first.run_once("7", "warm", lambda: ran.append("first") or True)
+    second.run_once("7", "warm", lambda: ran.append("again") or True)
+    assert ran == ["unfinished", "first"] and second.completed("7", "warm") and not second.completed("8", "warm")
+
+
+def test_health_says_when_the_hubs_are_counted(api):
+    import time
+
+    client, tokens, *_, store = api
+    assert client.get("/health").json()["hubs_warm"] is False  # a caller's store: nothing counted at start
+    ctx = client.app.state.ctx
+    ctx.warm_hubs(store.version(), settle=0)
+    deadline = time.monotonic() + 60
+    while not client.get("/health").json()["hubs_warm"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert client.get("/health").json()["hubs_warm"] is True
+    store.run("CREATE (:Region {id: 'RNEW', name: '新区'})")
+    assert client.get("/health").json()["hubs_warm"] is False  # a new version: counted again after views ask
+
+
 def test_a_listed_folder_cache_answers_misses_from_its_listing(tmp_path, monkeypatch):
     from pathlib import Path
 
@@ -450,7 +520,8 @@ def test_a_server_process_freezes_what_it_holds_at_start(tmp_path):
             "from fastapi.testclient import TestClient\n"
             "from api.app import create_app\n"
             "with TestClient(create_app('falkordb+embedded://' + sys.argv[1])) as client:\n"
-            "    assert client.get('/health').json() == {'status': 'ok', 'nodes': 0, 'relationships': 0}\n"
+            "    body = client.get('/health').json()\n"
+            "    assert (body['status'], body['nodes'], body['relationships']) == ('ok', 0, 0)\n"
             "    print(gc.get_freeze_count())\n")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
