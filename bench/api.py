@@ -8,7 +8,9 @@ random current leaders (5,000 distinct ones unless --leaders N; 0 draws from all
 case for the caches; drawn uniformly, so the view cache helps only as far as leaders repeat;
 --view-cache-mb 0 measures every view computed afresh). Prints
 requests per second, p50/p99 latency, errors, the spread over clients and the share of views
-served from the cache (which starts empty), then stops the server and the embedded database.
+served from the cache (which starts empty) and the CPU time each request cost the API's processes,
+FalkorDB and the load generator (read from /proc: a figure that compares across machines better than
+latency does), then stops the server and the embedded database.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.keys import KeyStore  # noqa: E402
+from graph.embedded import EmbeddedServer  # noqa: E402
 from graph.store import open_store  # noqa: E402
 from ingest.generator import generate  # noqa: E402
 from ingest.loader import ingest  # noqa: E402
@@ -72,12 +75,41 @@ async def load(port: int, token: str, leaders: list[str], clients: int,
     return latencies, errors, time.monotonic() - began, done
 
 
+def cpu_seconds(pids: set[int]) -> float:
+    """User and system CPU time of these processes (all their threads) so far; gone ones count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> set[int]:
+    """`pid` and every process below it (the API's workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        found.add(todo[-1])
+        todo += children.get(todo.pop(), [])
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=4, help="API worker processes")
+    parser.add_argument("--workers", type=int, help="API worker processes (default: jiandu serve's own)")
     parser.add_argument("--leaders", type=int, default=5000,
                         help="distinct current leaders the clients draw from, uniformly (0: all of them; "
                         "more leaders, fewer cache hits)")
@@ -111,8 +143,9 @@ def main() -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+        workers = ["--workers", str(args.workers)] if args.workers else []
         server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", url, "serve", "--port", str(port),
-                                   "--workers", str(args.workers), "--view-cache-mb", str(args.view_cache_mb)],
+                                   *workers, "--view-cache-mb", str(args.view_cache_mb)],
                                   cwd=ROOT, env={**os.environ, "JIANDU_STORE": url})
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
@@ -130,12 +163,20 @@ def main() -> None:
                 break
             time.sleep(1)
         print(f"warm-up {time.monotonic() - warming:.0f} s (until the hubs were counted)", flush=True)
+        parties = {"API": descendants(server.pid), "FalkorDB": {EmbeddedServer(db).server_pid() or -1},
+                   "load generator": {os.getpid()}}
+        before = {name: cpu_seconds(pids) for name, pids in parties.items()}
         latencies, errors, wall, done = asyncio.run(load(port, token, leaders, args.clients, args.seconds))
+        spent = {name: cpu_seconds(pids) - before[name] for name, pids in parties.items()}
         cuts = statistics.quantiles(latencies, n=100)
         print(f"{len(latencies):,} requests in {wall:.1f} s with {args.clients} clients: "
               f"{len(latencies) / wall:,.1f} requests/s, p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, "
               f"errors {errors}")
         print(f"requests per client: min {min(done):,}, median {statistics.median(done):,.0f}, max {max(done):,}")
+        print("CPU per request: " + ", ".join(f"{name} {seconds / len(latencies) * 1000:.2f} ms"
+                                              for name, seconds in spent.items())
+              + f"; in all {sum(spent.values()) / len(latencies) * 1000:.2f} ms "
+              f"({sum(spent.values()) / wall:.2f} of {os.cpu_count()} cores busy)")
         with audit.open("rb") as log:  # the audit log says which views came from the cache
             log.seek(audited_before)
             lines = log.read().splitlines()

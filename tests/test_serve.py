@@ -18,6 +18,7 @@ from api.keys import KeyStore
 from graph.embedded import EmbeddedServer
 from graph.store import open_store
 from ingest.loader import ingest
+from jiandu.cli import default_workers
 
 
 def _free_port() -> int:
@@ -59,25 +60,61 @@ def _established(pid: int, port: int) -> int:
     return count
 
 
-def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
+def _serve(db: Path, port: int, *options: str) -> subprocess.Popen:
+    """`jiandu serve` on the sample graph in `db`, once its /health answers ok."""
+    server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", f"falkordb+embedded://{db}", "serve",
+                               "--port", str(port), *options], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json().get("status") == "ok":
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return server
+
+
+def _stop(server: subprocess.Popen, workers: list[int], db: Path) -> None:
+    """Ctrl-C, as a user stops it: the server, its workers and the embedded database all end."""
+    server.send_signal(signal.SIGINT)
+    _, errors = server.communicate(timeout=60)
+    print(errors)  # shown by pytest when the test fails: what the server said
+    assert server.returncode == 0, errors
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
+    deadline = time.monotonic() + 10
+    while EmbeddedServer(db).server_pid() is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert EmbeddedServer(db).server_pid() is None, "the embedded database outlived the API server"
+
+
+def _sample_db(tmp_path: Path) -> Path:
     db = tmp_path / "db"
     with open_store(f"falkordb+embedded://{db}") as store:
         ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
+    return db
+
+
+def test_serve_uses_the_cores_by_default(tmp_path):
+    """Without --workers: two workers per core, at most four (one worker kept 1.1-1.3 of two cores busy)."""
+    db = _sample_db(tmp_path)
+    server = _serve(db, _free_port())
+    workers: list[int] = []
+    try:
+        workers = _workers(server.pid)
+        assert len(workers) == default_workers() == min(4, 2 * os.cpu_count())
+    finally:
+        _stop(server, workers, db)
+
+
+def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
+    db = _sample_db(tmp_path)
     token = KeyStore(db / "api_keys.json").create("viewer", "serve test")
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", f"falkordb+embedded://{db}", "serve",
-                               "--port", str(port), "--workers", "2"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = _serve(db, port, "--workers", "2")
     workers: list[int] = []
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/health", timeout=2).json().get("status") == "ok":
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         workers = _workers(server.pid)
         assert len(workers) == 2, workers
         # four clients, each on its own keep-alive connection, all answered
@@ -122,15 +159,7 @@ def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
                     break
             assert answers == [200] * 4
     finally:
-        server.send_signal(signal.SIGINT)
-        _, errors = server.communicate(timeout=60)
-        print(errors)  # shown by pytest when the test fails: what the server said
-    assert server.returncode == 0, errors
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
-    deadline = time.monotonic() + 10
-    while EmbeddedServer(db).server_pid() is not None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert EmbeddedServer(db).server_pid() is None, "the embedded database outlived the API server"
+        _stop(server, workers, db)
 
 
 def test_workers_that_cannot_start_stop_the_server_with_a_message(tmp_path):
