@@ -420,8 +420,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 def default_workers() -> int:
     """API worker processes: two per core, since a worker waiting on the store leaves its core to
     another (on two cores, one worker kept 1.1-1.3 of them busy; four kept both), at most four,
-    since each holds its own pinyin index (about 320 MB at a million nodes)."""
-    return min(4, 2 * (os.cpu_count() or 1))
+    since each holds its own pinyin index (about 320 MB at a million nodes). Cores are those this
+    process may run on (a container limited to some of the host's counts only those)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(4, 2 * cores)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
