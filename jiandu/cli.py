@@ -558,9 +558,9 @@ def _param_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public", action="store_true", help="允许非回环地址 (containers only)")
-    p.add_argument("--workers", type=int, default=default_workers(),
-                   help="工作进程数 worker processes (default: two per core, at most 4: "
-                        f"{default_workers()} here)")
+    workers = default_workers()
+    p.add_argument("--workers", type=int, default=workers,
+                   help=f"工作进程数 worker processes (default: two per core, at most 4: {workers} here)")
     p.add_argument("--view-cache-mb", type=float, default=256,
                    help="视图缓存上限 view cache in the data folder, shared by the workers, MB (0 = off); "
                         "kept until the graph changes")

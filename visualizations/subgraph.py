@@ -126,7 +126,7 @@ def _neighbours(store: Store, ids: dict[str, list[str]], types: set[str] | None,
 
 # The neighbour rows of hubs, nodes with more than `per_node` relationships in a direction.
 # Counting a hub's thousands of relationships is what a view spends most on (a province's
-# 纪委监委: 8,357 relationships, 10 ms per visit), and hubs sit in many views. Rows are kept
+# 纪委监委: 8,357 relationships, 9 ms per visit), and hubs sit in many views. Rows are kept
 # under the store's version (``Store.version``), so a write anywhere makes them unreachable.
 # They are kept as JSON bytes, decoded on each use: as lists and dicts, a full LRU held a few
 # hundred thousand objects that every full garbage collection walks (100-270 ms pauses, the
@@ -152,12 +152,13 @@ def _scope(store: Store, version: str | None, label: str, types: set[str] | None
 
 def warm_hubs(store: Store, version: str, batch: int = 50) -> bool:
     """Count every hub's relationships now, for views through all relationship types, so that no
-    view pays for it (unwarmed, a province's 纪委监委 costs its first view 10 ms, and at a million
-    nodes most views reach one of the ~3,000 hubs: 348 views/s against 513 with all of them warm,
-    four processes building views straight from the store). Finding them scans every
-    relationship once per direction; with reading their rows, 23 s for the 2,940 hubs at scale 100
-    on an otherwise idle machine. A server does it in the background. Returns False when a write
-    moved the graph on meanwhile: the rows kept so far belong to a version no one asks for any more."""
+    view pays for it (unwarmed, a province's 纪委监委 costs its first view 9 ms, and at a million
+    nodes most views reach one of the ~3,000 hubs: an earlier stop measured 348 views/s against
+    513 with all of them warm, four processes building views straight from the store). Finding
+    them scans every relationship once per direction; with reading their rows, 16.5-16.8 s for
+    the 2,940 hubs at scale 100 on an otherwise idle machine. A server does it in the background.
+    Returns False when a write moved the graph on meanwhile: the rows kept so far belong to a
+    version no one asks for any more."""
     k = PER_NODE
     for label in ONTOLOGY.nodes:
         hubs: set[str] = set()
