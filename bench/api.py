@@ -30,14 +30,13 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from jiandu.api.keys import KeyStore
+from jiandu.graph.connect import open_store
+from jiandu.graph.embedded import EmbeddedServer
+from jiandu.ingest.generator import generate
+from jiandu.ingest.loader import ingest
 
-from api.keys import KeyStore  # noqa: E402
-from graph.embedded import EmbeddedServer  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from ingest.generator import generate  # noqa: E402
-from ingest.loader import ingest  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def load(port: int, token: str, leaders: list[str], clients: int,
@@ -142,7 +141,7 @@ def main() -> None:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         workers = ["--workers", str(args.workers)] if args.workers else []
-        server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", url, "serve", "--port", str(port),
+        server = subprocess.Popen([sys.executable, "-m", "jiandu", "--store", url, "serve", "--port", str(port),
                                    *workers, "--view-cache-mb", str(args.view_cache_mb)],
                                   cwd=ROOT, env={**os.environ, "JIANDU_STORE": url})
         base = f"http://127.0.0.1:{port}"

@@ -9,15 +9,12 @@ in total; the goal is ≥ 20,000 characters per second.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])  # the project, not bench/ (bench/ingest.py would shadow it)
-
-from ingest.text.document import parse_document  # noqa: E402
-from ingest.text.extract import extract  # noqa: E402
-from ingest.text.places import gazetteer  # noqa: E402
+from jiandu.ingest.text.document import parse_document
+from jiandu.ingest.text.extract import extract
+from jiandu.ingest.text.places import gazetteer
 
 
 def main() -> None:

@@ -20,11 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from graph.ontology import ONTOLOGY  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from jiandu.graph.connect import open_store
+from jiandu.graph.ontology import ONTOLOGY
 
 
 def _server_peak(store) -> int:
@@ -32,7 +29,7 @@ def _server_peak(store) -> int:
 
 
 def phase_ours(data: Path, db: Path, batch: int) -> dict:
-    from ingest.loader import ingest
+    from jiandu.ingest.loader import ingest
 
     with open_store(f"falkordb+embedded://{db}") as store:
         started = time.perf_counter()
@@ -122,7 +119,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from ingest.generator import generate
+    from jiandu.ingest.generator import generate
 
     work = Path(tempfile.mkdtemp(prefix="jiandu-bench-"))
     try:

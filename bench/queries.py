@@ -12,22 +12,18 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from graph.store import open_store  # noqa: E402
-from ingest.generator import AS_OF, generate  # noqa: E402
-from ingest.loader import ingest  # noqa: E402
-from queries.library import library, run_named  # noqa: E402
+from jiandu.graph.connect import open_store
+from jiandu.ingest.generator import AS_OF, generate
+from jiandu.ingest.loader import ingest
+from jiandu.queries.library import library, on_day, run_named
 
 
 def _params(name: str, query, planted: dict) -> dict:
-    params = {k: AS_OF.isoformat() for k in ("as_of", "until") if k in query.params}
+    params = on_day(query, AS_OF.isoformat())
     if name == "case_links":
         params["case_id"] = planted["case_links"][0]["cases"][0]
     if name == "leader_dossier":

@@ -16,16 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from jiandu.graph.connect import open_store
+from jiandu.ingest.generator import generate
+from jiandu.ingest.loader import ingest
+from jiandu.views import ReadModel
+from jiandu.visualizations import render
 
-from browser import visit  # noqa: E402
-
-from graph.store import open_store  # noqa: E402
-from ingest.generator import generate  # noqa: E402
-from ingest.loader import ingest  # noqa: E402
-from visualizations import render, subgraph  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser import visit  # noqa: E402 - the tests' headless Chromium helper
 
 
 def main() -> None:
@@ -41,7 +39,7 @@ def main() -> None:
             print(f"scale {args.scale}: {report.nodes:,} nodes, {report.relationships:,} relationships")
             for size in args.sizes:
                 t = time.perf_counter()
-                sub = subgraph.neighbourhood(store, "Region", "R000002", depth=3, limit=size, per_node=None)
+                sub = ReadModel(store).neighbourhood("Region", "R000002", depth=3, limit=size, per_node=None)
                 fetched = time.perf_counter() - t
                 t = time.perf_counter()
                 html = render.page(sub, f"{size} nodes")

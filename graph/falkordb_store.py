@@ -13,98 +13,16 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
-from falkordb.edge import Edge
 from falkordb.helpers import quote_string
-from falkordb.node import Node
-from falkordb.path import Path as FalkorPath
-from falkordb.query_result import QueryResult
 
-from graph import schema
-from graph.embedded import EmbeddedServer
-from graph.store import GRAPH_NAME, QueryTimeout, Result, Store, StoreError, WriteRefused, plain
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Node):
-        return {"id": value.properties.get("id"), "labels": list(value.labels or []),
-                "properties": plain(value.properties)}
-    if isinstance(value, Edge):
-        return {"type": value.relation, "source": value.src_node, "target": value.dest_node,
-                "properties": plain(value.properties)}
-    if isinstance(value, FalkorPath):
-        return {"nodes": [_plain(n) for n in value.nodes()], "edges": [_plain(e) for e in value.edges()]}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return plain(value)
-
+from jiandu.graph import schema
+from jiandu.graph.embedded import EmbeddedServer
+from jiandu.graph.falkordb_reply import statistics, table
+from jiandu.graph.store import GRAPH_NAME, QueryTimeout, Result, Store, StoreError, WriteRefused
 
 # No single call may wait longer than this for the server: a wedged server becomes an error,
 # not a hang. Queries that need a limit of their own pass timeout_ms, enforced by the engine.
 SOCKET_TIMEOUT = 600
-
-_STATS = {"Nodes created": "nodes_created", "Relationships created": "relationships_created",
-          "Properties set": "properties_set", "Nodes deleted": "nodes_deleted"}
-
-
-class _Entity(Exception):
-    """A reply holds nodes, edges, paths or rarer types: read it through the client instead."""
-
-
-def _cell(cell: list) -> Any:
-    """One value of a compact reply, [type, value], as a plain Python value (dates as ISO text).
-
-    The client's reader resolves every value through several calls and builds ordered dicts, and
-    ours then walked the result again to turn dates into text: together most of the Python time
-    a neighbourhood view took. Reading the reply in one pass does both at once.
-    """
-    kind, value = cell
-    if kind == 2 or kind == 3:  # string, integer
-        return value
-    # maps and lists: strings, the most common values, without a call each (a quarter of the time);
-    # zip without `strict`: the two halves of one flat list pair up, and the keyword slows each call
-    if kind == 10:  # map: key, value, key, value …
-        return {k: c[1] if c[0] == 2 else _cell(c) for k, c in zip(value[::2], value[1::2])}  # noqa: B905
-    if kind == 6:
-        return [c[1] if c[0] == 2 else _cell(c) for c in value]
-    if kind == 1:
-        return None
-    if kind == 4:
-        return value == "true"
-    if kind == 5:
-        return float(value)
-    if kind == 14:  # date: seconds since the epoch
-        return _day(value)
-    if kind == 13:
-        return dt.datetime.fromtimestamp(value, tz=dt.UTC).isoformat()
-    raise _Entity
-
-
-_DAYS: dict[int, str] = {}  # a graph holds a few thousand distinct days; a view reads hundreds of dates
-_EPOCH = dt.datetime(1970, 1, 1)
-
-
-def _day(seconds: int) -> str:
-    """ISO text of a date value, remembered: a hop's reply decoded in 258 µs instead of 538 once
-    dates were no longer converted afresh each time (and maps built with zip)."""
-    text = _DAYS.get(seconds)
-    if text is None:
-        if len(_DAYS) > 100_000:
-            _DAYS.clear()
-        text = _DAYS[seconds] = (_EPOCH + dt.timedelta(seconds=seconds)).date().isoformat()
-    return text
-
-
-def _table(reply: list, graph: Any) -> tuple[list[str], list[list[Any]]]:
-    if len(reply) < 3:  # statistics only
-        return [], []
-    columns = [name for _, name in reply[0]]
-    try:
-        return columns, [[_cell(c) for c in row] for row in reply[1]]
-    except _Entity:
-        return columns, [[_plain(v) for v in row] for row in QueryResult(graph, reply).result_set]
-
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ODD_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f]")
@@ -183,7 +101,7 @@ class FalkorStore(Store):
             for part in (reply[0], reply[-1]):  # errors found while running come inside the reply
                 if isinstance(part, redis.ResponseError):
                     raise part
-            columns, rows = _table(reply, self.graph)
+            columns, rows = table(reply, self.graph)
         except redis.ResponseError as exc:
             msg = str(exc)
             if read_only and "empty key" in msg:  # no graph until the first write: reads find nothing
@@ -197,12 +115,7 @@ class FalkorStore(Store):
             raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
         if not read_only:
             self._written()
-        stats = {}
-        for line in reply[-1]:
-            name, _, value = line.partition(": ")
-            if name in _STATS and (count := int(float(value.split()[0]))):
-                stats[_STATS[name]] = count
-        return Result(columns, rows, stats)
+        return Result(columns, rows, statistics(reply))
 
     def ensure_schema(self) -> None:
         created = False

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import schema
-from graph.store import QueryTimeout, Result, Store, StoreError, WriteRefused, plain
+from jiandu.graph import schema
+from jiandu.graph.store import QueryTimeout, Result, Store, StoreError, WriteRefused, plain
 
 
 def _plain(value: Any) -> Any:

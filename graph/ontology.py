@@ -51,7 +51,7 @@ class Property:
         """
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             return None
-        value = _COERCERS[self.type](self.name, raw)
+        value = coerce(self.type, self.name, raw)
         if self.values and self.type == "str" and value not in self.values:
             raise FieldError(self.name, f"值 {value!r} 不在允许范围内 (allowed: {', '.join(self.values)})")
         return value
@@ -140,6 +140,17 @@ _COERCERS = {
     "date": _as_date,
     "list": _as_list,
 }
+
+
+def coerce(type_name: str, field_name: str, raw: Any) -> Any:
+    """Convert a non-empty raw value to one of PROPERTY_TYPES, or raise FieldError naming the field.
+
+    The one place values are converted: ingest validation and query parameters both call it.
+
+    >>> coerce("bool", "top_leader", "是")
+    True
+    """
+    return _COERCERS[type_name](field_name, raw)
 
 
 @dataclass(frozen=True)

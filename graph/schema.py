@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.ontology import ONTOLOGY, Ontology
+from jiandu.graph.ontology import ONTOLOGY, Ontology
 
 
 def falkordb_indexes(onto: Ontology = ONTOLOGY) -> list[str]:

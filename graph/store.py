@@ -1,27 +1,16 @@
-"""The one small interface every store offers, and ``open_store`` to pick one by URL.
-
-URLs:
-  falkordb+embedded://PATH   our own FalkorDB on a unix socket in PATH (default ./.jiandu)
-  falkordb://HOST:PORT       a FalkorDB server someone else runs (optionally user:pass@)
-  neo4j://… / bolt://… (and +s / +ssc variants)   Neo4j 5 through the official driver;
-                             user and password from the URL or NEO4J_USER / NEO4J_PASSWORD
-
-The URL comes from ``--store``, else the JIANDU_STORE environment variable, else the default.
-"""
+"""The one small interface every store offers (``jiandu.graph.connect`` opens one by URL)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-DEFAULT_URL = "falkordb+embedded://./.jiandu"
+from jiandu.graph.ontology import ONTOLOGY
+
 GRAPH_NAME = "jiandu"
-ENV_URL = "JIANDU_STORE"
 
 
 class StoreError(RuntimeError):
@@ -90,6 +79,24 @@ class Store(ABC):
         """
         return lambda: self.write_batch(cypher, rows, **params)
 
+    def write_together(self, parts: list[tuple[str, list[dict[str, Any]]]], **params: Any) -> list[int]:
+        """Run several batch statements as one statement, so that all of them land or none does.
+
+        Each part is (cypher, rows): a statement reading its rows from the parameter named in it
+        (``$rows0``, ``$rows1`` …, in order) and returning one count column, ``written``. The
+        parts run in order, each inside a ``CALL { }`` that sees what the ones before it wrote,
+        and one transaction holds them all (FalkorDB undoes a query that fails; Neo4j rolls
+        back the transaction). Returns each part's count.
+        """
+        if not parts:
+            return []
+        calls = " ".join(f"CALL {{ {cypher.replace(' AS written', f' AS written{i}')} }}"
+                         for i, (cypher, _) in enumerate(parts))
+        columns = ", ".join(f"written{i}" for i in range(len(parts)))
+        bound = {f"rows{i}": rows for i, (_, rows) in enumerate(parts)}
+        row = self.run(f"{calls} RETURN {columns}", {**bound, **params}).rows
+        return [int(v or 0) for v in row[0]] if row else [0] * len(parts)
+
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create the indexes and constraints the ontology asks for (idempotent)."""
@@ -108,8 +115,6 @@ class Store(ABC):
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type, from the ontology's names."""
-        from graph.ontology import ONTOLOGY
-
         nodes = {
             label: int(self.run(f"MATCH (n:{label}) RETURN count(n)", read_only=True).scalar() or 0)
             for label in ONTOLOGY.nodes
@@ -125,41 +130,3 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def resolve_url(url: str | None = None) -> str:
-    return url or os.environ.get(ENV_URL) or DEFAULT_URL
-
-
-def open_store(url: str | None = None, *, graph: str = GRAPH_NAME) -> Store:
-    """Open the store named by ``url`` (or $JIANDU_STORE, or the embedded default)."""
-    url = resolve_url(url)
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "falkordb+embedded":
-        from graph.falkordb_store import EmbeddedFalkorStore
-
-        path = unquote(parts.netloc + parts.path) or "./.jiandu"
-        return EmbeddedFalkorStore(path, graph=graph)
-    if scheme in ("falkordb", "redis"):
-        from graph.falkordb_store import FalkorStore
-
-        return FalkorStore.connect(
-            host=parts.hostname or "localhost",
-            port=parts.port or 6379,
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-            graph=graph,
-        )
-    if scheme.split("+")[0] in ("neo4j", "bolt"):
-        from graph.neo4j_store import Neo4jStore
-
-        user = unquote(parts.username) if parts.username else os.environ.get("NEO4J_USER", "neo4j")
-        password = unquote(parts.password) if parts.password else os.environ.get("NEO4J_PASSWORD", "")
-        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
-        database = parts.path.strip("/") or os.environ.get("NEO4J_DATABASE") or None
-        return Neo4jStore(f"{parts.scheme}://{netloc}", user=user, password=password, database=database)
-    raise StoreError(
-        f"无法识别的存储地址 (unknown store URL) {url!r}: "
-        "use falkordb+embedded://PATH, falkordb://HOST:PORT or neo4j://HOST:PORT"
-    )

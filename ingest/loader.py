@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.ontology import ONTOLOGY, FieldError, Ontology
-from graph.store import Store, StoreError
-from ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, read_records
-from ingest.validate import NodeRow, RelRow, kind_of, node_row, rel_row
+from jiandu.graph.ontology import ONTOLOGY, FieldError, Ontology
+from jiandu.graph.store import Store, StoreError
+from jiandu.ingest.files import walk
+from jiandu.ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, read_records
+from jiandu.ingest.validate import NodeRow, RelRow, kind_of, node_row, rel_row
 
 BATCH_SIZE = 5000
 
@@ -71,22 +72,24 @@ LINE_SOURCE = "$src + '#L' + toString(row.line)"
 SPAN_SOURCE = "$src + '#' + row.at"
 
 
-def _unwind(source: str) -> str:
-    return f"UNWIND $rows AS row WITH row, {source} AS src "
+def _unwind(source: str, rows: str) -> str:
+    return f"UNWIND ${rows} AS row WITH row, {source} AS src "
 
 
-def node_merge_cypher(label: str, onto: Ontology = ONTOLOGY, source: str = LINE_SOURCE) -> str:
+def node_merge_cypher(label: str, onto: Ontology = ONTOLOGY, source: str = LINE_SOURCE, rows: str = "rows") -> str:
+    """Merge the node rows in parameter `rows`; returns one column, `written`."""
     dates = [p.name for p in onto.node(label).properties.values() if p.type == "date"]
-    return (f"{_unwind(source)}MERGE (n:{label} {{id: row.id}}) "
-            f"SET n += row.p, {_sources_clause('n')}{_dates_clause('n', dates)} RETURN count(n)")
+    return (f"{_unwind(source, rows)}MERGE (n:{label} {{id: row.id}}) "
+            f"SET n += row.p, {_sources_clause('n')}{_dates_clause('n', dates)} RETURN count(n) AS written")
 
 
 def rel_merge_cypher(rtype: str, source: str, target: str, onto: Ontology = ONTOLOGY,
-                     provenance: str = LINE_SOURCE) -> str:
+                     provenance: str = LINE_SOURCE, rows: str = "rows") -> str:
+    """Merge the relationship rows in parameter `rows`; returns one column, `written`."""
     dates = [p.name for p in onto.relationship(rtype).properties.values() if p.type == "date"]
-    return (f"{_unwind(provenance)}MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
+    return (f"{_unwind(provenance, rows)}MATCH (a:{source} {{id: row.from}}) MATCH (b:{target} {{id: row.to}}) "
             f"MERGE (a)-[r:{rtype} {{id: row.id}}]->(b) "
-            f"SET r += row.p, {_sources_clause('r')}{_dates_clause('r', dates)} RETURN count(r)")
+            f"SET r += row.p, {_sources_clause('r')}{_dates_clause('r', dates)} RETURN count(r) AS written")
 
 
 def _missing_ends_cypher(source: str, target: str) -> str:
@@ -105,16 +108,15 @@ def source_name(path: Path) -> str:
 
 def structured_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files to load: the given files, and structured files found below given folders, sorted."""
-    for path in paths:
-        if path.is_dir():
-            # names starting with "." (.jiandu with its rejects, .git) or "_" (metadata) are not data
-            yield from sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in STRUCTURED_SUFFIXES and p.is_file()
-                and not any(part[0] in "._" for part in p.relative_to(path).parts)
-            )
-        else:
-            yield path
+    return walk(paths, STRUCTURED_SUFFIXES)
+
+
+@dataclass
+class Records:
+    """Records handed over in memory (the API's ingest), named `name` in provenance."""
+
+    name: str
+    items: list[Any]
 
 
 def _hint(path: Path, onto: Ontology) -> str | None:
@@ -143,13 +145,16 @@ class Loader:
         self._inflight: deque[tuple[Future, str, Any, list]] = deque()
 
     # -- public ------------------------------------------------------------------------------
-    def load(self, files: list[Path]) -> IngestReport:
+    def load(self, inputs: list[Path | Records]) -> IngestReport:
         started = time.perf_counter()
-        self.report.files = len(files)
+        self.report.files = len(inputs)
         try:
             for pass_kind in ("node", "rel"):
-                for path in files:
-                    self._load_file(path, pass_kind)
+                for given in inputs:
+                    if isinstance(given, Records):
+                        self._load_records(given, pass_kind)
+                    else:
+                        self._load_file(given, pass_kind)
             while self._inflight:
                 self._settle()
         finally:
@@ -182,6 +187,12 @@ class Loader:
         except OSError as exc:
             if pass_kind == "node":
                 self._reject(src, 0, "file", f"无法读取文件 (cannot read file): {exc.strerror or exc}", None)
+
+    def _load_records(self, given: Records, pass_kind: str) -> None:
+        pending: dict[Any, list[tuple[Raw, NodeRow | RelRow]]] = defaultdict(list)
+        for line, record in enumerate(given.items, start=1):
+            self._take(Raw(line, record), given.name, None, pass_kind, pending)
+        self._flush_all(given.name, pending)
 
     def _progress(self, position: int, done: int = 0) -> int:
         if self.on_progress and position > done:
@@ -273,9 +284,11 @@ def keep_reject(report: IngestReport, rejects_dir: Path, reject: Reject) -> None
         fh.write(json.dumps(reject.__dict__, ensure_ascii=False, default=str) + "\n")
 
 
-def ingest(store: Store, paths: Iterable[Path | str], *, rejects_dir: Path, batch_size: int = BATCH_SIZE,
+def ingest(store: Store, paths: Iterable[Path | str | Records], *, rejects_dir: Path, batch_size: int = BATCH_SIZE,
            on_progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Ensure the schema, then load every structured file under ``paths``."""
-    files = list(structured_files(Path(p) for p in paths))
+    """Ensure the schema, then load every structured file under ``paths`` (and records given in memory)."""
+    given = list(paths)
+    inputs: list[Path | Records] = [g for g in given if isinstance(g, Records)]
+    inputs[:0] = structured_files(Path(p) for p in given if not isinstance(p, Records))
     store.ensure_schema()
-    return Loader(store, rejects_dir=rejects_dir, batch_size=batch_size, on_progress=on_progress).load(files)
+    return Loader(store, rejects_dir=rejects_dir, batch_size=batch_size, on_progress=on_progress).load(inputs)

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from graph.ontology import ONTOLOGY, FieldError, NodeType, Ontology, RelType
+from jiandu.graph.ontology import ONTOLOGY, FieldError, NodeType, Ontology, RelType
 
 NODE_RESERVED = ("label", "id")
 REL_RESERVED = ("type", "id", "from", "to", "from_label", "to_label")

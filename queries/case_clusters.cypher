@@ -7,7 +7,7 @@
 // column case_ids · 案件 id
 // column reasons · 关联原因 reasons that tie it together
 // column links · 关联对数 linked pairs
-// post: case_clusters
+// finish: case_clusters
 MATCH (k:Case)<-[:INVOLVED_IN]-(x)-[:INVOLVED_IN]->(o:Case)
 WHERE k.id < o.id
 RETURN k.id AS a, o.id AS b, CASE WHEN 'Leader' IN labels(x) THEN 'shared_leader' ELSE 'shared_person' END AS reason,

@@ -9,7 +9,7 @@
 // column other · 关联案件名称
 // column reasons · 关联原因 shared_leader / shared_person / shared_unit / shared_clue / overlapping_tenure
 // column via · 关联经由 "reason:id" of the shared leader, person, unit or clue
-// post: case_links
+// finish: case_links
 // (the days between two openings are counted in the post step: FalkorDB's date arithmetic
 // is off by one across a leap day)
 MATCH (k:Case {id: $case_id})<-[:INVOLVED_IN]-(x)-[:INVOLVED_IN]->(o:Case)

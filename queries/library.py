@@ -10,19 +10,19 @@ Header format (``//`` comment lines at the top of the file)::
     // column unit_id · 单位 id
     // requires: case_id Case          (the id must name an existing Case; "optional" after it:
     //                                   only when given)
-    // post: case_links                (Python finishing step in queries/post.py)
+    // finish: case_links              (a Python finishing step in queries/finishing.py)
     // let: window_start = as_of - months months   (a derived date parameter)
 
 Date arithmetic is done here, never in Cypher: FalkorDB 4.x rolls 2026-06-30 minus four
 months over to 2026-03-02 where Neo4j (and the calendar) clamp to 2026-02-28, and it is a
 day off across a leap day (2024-06-15 minus 176 days gives 2023-12-21). ``let`` lines compute
 such dates once, in Python, and pass them as plain date parameters; differences between two
-stored dates are taken in a query's ``post`` step.
+stored dates are taken in a query's ``finish`` step.
 
 Parameters are checked and converted before anything reaches the store. Defaults may be
-``today`` (dates) or ``null``. A query whose question is a graph algorithm (connected
-groups of linked cases) or arithmetic Cypher does badly (z-scores, a combined score) names a
-``post`` step: its Cypher fetches the data and Python finishes the answer.
+``today`` (dates: see ``default_day``) or ``null``. A query whose question is a graph algorithm
+(connected groups of linked cases) or arithmetic Cypher does badly (z-scores, a combined score)
+names a ``finish`` step: its Cypher fetches the data and Python finishes the answer.
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graph.store import Result, Store
+from jiandu.graph.ontology import FieldError, coerce
+from jiandu.graph.store import Result, Store
+from jiandu.queries import finishing
 
 QUERY_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*·\s*(.*)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LET = re.compile(r"^let:\s*(\w+)\s*=\s*(\w+)\s*-\s*(\w+)\s+(years|months|days)$")
 
 
@@ -67,11 +68,13 @@ class Param:
 
     def convert(self, raw: Any) -> Any:
         """Check and convert one value (a string from the command line, or a Python value)."""
-        if raw is None or (isinstance(raw, str) and raw.lower() in ("", "null", "none")):
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "null", "none")):
             return None
+        if self.type == "date" and raw == "today":
+            return default_day()
         try:
-            value = _CONVERT[self.type](raw)
-        except (TypeError, ValueError):
+            value = coerce(self.type, self.name, raw)
+        except FieldError:
             raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be {self.type}): "
                              f"{raw!r}") from None
         if self.minimum is not None and value < self.minimum:
@@ -80,45 +83,20 @@ class Param:
         return value
 
     def default_value(self) -> Any:
-        if self.default == "today":
-            return dt.date.today().isoformat()
         return self.convert(self.default)
 
 
-def _to_int(raw: Any) -> int:
-    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-        raise ValueError(raw)
-    return int(raw)
+REFERENCE_DATES = ("as_of", "until")  # the parameters that say which day "now" is
 
 
-def _to_bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in ("true", "1", "yes", "是"):
-        return True
-    if text in ("false", "0", "no", "否"):
-        return False
-    raise ValueError(raw)
+def default_day() -> str:
+    """The day a reference date left out means ("today" in a header): the one place it is decided."""
+    return dt.date.today().isoformat()
 
 
-def _to_date(raw: Any) -> str:
-    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
-    if text == "today":
-        return dt.date.today().isoformat()
-    if not _DATE.match(text):
-        raise ValueError(raw)
-    dt.date.fromisoformat(text)
-    return text
-
-
-def _to_str(raw: Any) -> str:
-    if isinstance(raw, (dict, list)):
-        raise ValueError(raw)
-    return str(raw)
-
-
-_CONVERT = {"int": _to_int, "float": float, "bool": _to_bool, "date": _to_date, "str": _to_str}
+def on_day(query: NamedQuery, day: str | None) -> dict[str, str]:
+    """The reference-date parameters `query` has, set to `day` (none when `day` is None)."""
+    return {k: day for k in REFERENCE_DATES if k in query.params} if day else {}
 
 
 @dataclass(frozen=True)
@@ -131,7 +109,7 @@ class NamedQuery:
     columns: dict[str, str]
     cypher: str
     requires: tuple[tuple[str, str, bool], ...] = ()  # (param, label, optional)
-    post: str | None = None
+    finish: str | None = None
     derived: tuple[tuple[str, str, str, str], ...] = ()  # (name, date param, amount param, unit)
     path: Path = field(default=QUERY_DIR)
 
@@ -164,7 +142,7 @@ def parse(path: Path) -> NamedQuery:
     params: dict[str, Param] = {}
     columns: dict[str, str] = {}
     requires: list[tuple[str, str, bool]] = []
-    post = None
+    finish = None
     derived: list[tuple[str, str, str, str]] = []
     for entry in header[1:]:
         if entry.startswith("zh:"):
@@ -183,8 +161,8 @@ def parse(path: Path) -> NamedQuery:
         elif entry.startswith("requires:"):
             pname, label, *flag = entry[len("requires:"):].split()
             requires.append((pname, label, flag == ["optional"]))
-        elif entry.startswith("post:"):
-            post = entry[len("post:"):].strip()
+        elif entry.startswith("finish:"):
+            finish = entry[len("finish:"):].strip()
         elif entry.startswith("let:"):
             m = _LET.match(entry)
             if not m:
@@ -192,7 +170,7 @@ def parse(path: Path) -> NamedQuery:
             derived.append(m.groups())
     if name != path.stem:
         raise ValueError(f"{path.name}: header names {name!r}")
-    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), post, tuple(derived), path)
+    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), finish, tuple(derived), path)
 
 
 @cache
@@ -208,11 +186,17 @@ def get(name: str) -> NamedQuery:
         raise QueryError(f"没有名为 {name!r} 的查询 (no such query); 可用 (known): {', '.join(library())}") from None
 
 
-def run_named(name: str, store: Store, **params: Any) -> Result:
-    """Run a named query with checked parameters; the notebook and CLI entry point.
+@dataclass(frozen=True)
+class Answer:
+    """A named query's answer: the query, the parameters in force (defaults filled in), the rows."""
 
-    >>> run_named("collapse_clusters", store, min_leaders=3)   # doctest: +SKIP
-    """
+    query: NamedQuery
+    params: dict[str, Any]
+    result: Result
+
+
+def answer(name: str, store: Store, params: dict[str, Any]) -> Answer:
+    """Run a named query with checked parameters."""
     query = get(name)
     bound = query.bind(params)
     for pname, label, optional in query.requires:
@@ -224,11 +208,17 @@ def run_named(name: str, store: Store, **params: Any) -> Result:
         if not found.scalar():
             raise QueryError(f"没有 id 为 {bound[pname]!r} 的 {label} (no {label} with this id)")
     result = store.run(query.cypher, bound, read_only=True)
-    if query.post:
-        from queries import post
+    if query.finish:
+        result = getattr(finishing, query.finish)(result, bound)
+    return Answer(query, bound, _tidy(result))
 
-        result = getattr(post, query.post)(result, bound)
-    return _tidy(result)
+
+def run_named(name: str, store: Store, **params: Any) -> Result:
+    """Run a named query and return its rows; the notebook entry point.
+
+    >>> run_named("collapse_clusters", store, min_leaders=3)   # doctest: +SKIP
+    """
+    return answer(name, store, params).result
 
 
 def _tidy(result: Result) -> Result:

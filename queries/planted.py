@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.store import Store
-from queries.library import run_named
+from jiandu.graph.store import Store
+from jiandu.queries.library import run_named
 
 WINDOWED = {"collapse_clusters", "sector_clusters"}  # these take since/until rather than as_of
 

@@ -14,7 +14,7 @@
 // column siblings_mean · 兄弟行政区均值 mean rate of the siblings
 // column siblings_std · 兄弟行政区标准差 population standard deviation of the siblings
 // column z · 偏离度 standard deviations above the siblings' mean
-// post: regional_outliers
+// finish: regional_outliers
 MATCH (r:Region {level: $level})-[:PART_OF]->(parent:Region)
 // the region and the regions below it, three levels deep, hop by hop: FalkorDB's PART_OF*0..3
 // misses regions reached by two paths, and it plans pattern comprehensions from a full scan

@@ -16,7 +16,7 @@
 // column overdue · 逾期整改数 overdue findings
 // column coverage · 监督覆盖率 share of current leaders supervised in the window
 // column score · 综合得分 combined score
-// post: unit_portrait
+// finish: unit_portrait
 // let: window_start = as_of - months months
 MATCH (u:Unit)
 WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import Store, open_store
+from jiandu.graph.connect import open_store
+from jiandu.graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "ingest" / "samples"

@@ -8,7 +8,7 @@ import json
 import random
 from pathlib import Path
 
-from graph.ontology import ONTOLOGY
+from jiandu.graph.ontology import ONTOLOGY
 
 DAYS = [(dt.date(2021, 1, 1) + dt.timedelta(days=d)).isoformat() for d in range(0, 2200, 37)]
 WORDS = ["甲", "乙", "丙", "丁"]

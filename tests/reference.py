@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.store import Store
+from jiandu.graph.store import Store
 
 TALKS = {"谈话提醒", "廉政谈话", "约谈", "诫勉谈话"}
 ECONOMIC_AUDITS = {"任期经济责任审计", "离任经济责任审计"}

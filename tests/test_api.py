@@ -10,9 +10,10 @@ import pytest
 from conftest import ROOT, SAMPLES
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.keys import KeyStore
-from ingest.loader import ingest
+from jiandu.api.app import create_app
+from jiandu.api.keys import KeyStore
+from jiandu.ingest.loader import ingest
+from jiandu.settings import Settings
 
 META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
 AS_OF = META["as_of"]
@@ -23,7 +24,7 @@ def api(store, tmp_path):
     ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
     keys = KeyStore(tmp_path / "api_keys.json")
     tokens = {role: keys.create(role, f"test {role}") for role in ("viewer", "investigator", "admin")}
-    with TestClient(create_app(store=store, data_dir=tmp_path, cypher_timeout_ms=3000)) as client:
+    with TestClient(create_app(Settings(data_dir=tmp_path, cypher_timeout_ms=3000), store=store)) as client:
         yield client, tokens, keys, tmp_path, store
 
 
@@ -324,7 +325,7 @@ def test_workers_share_cached_views_through_the_data_folder(api):
     url = "/api/v1/units/U000018/tree"
     first = client.get(url, headers=h)
     # a second worker of the same server: its own process state, the same data folder
-    with TestClient(create_app(store=store, data_dir=tmp_path)) as other:
+    with TestClient(create_app(Settings(data_dir=tmp_path), store=store)) as other:
         views = other.app.state.ctx.views
         again = other.get(url, headers=h)
         assert again.status_code == 200 and again.content == first.content and views.hits == 1
@@ -342,82 +343,6 @@ def test_workers_share_cached_views_through_the_data_folder(api):
         assert served > 2 * views.max_bytes and 0 < kept <= views.max_bytes * 5 // 4  # measured every quarter
 
 
-def test_workers_share_hub_rows_through_the_data_folder(api, monkeypatch):
-    from graph.cache import LRU, FolderCache
-    from visualizations import subgraph
-
-    *_, tmp_path, store = api  # the app's context shares hub rows through tmp_path
-    sub = subgraph.neighbourhood(store, "OversightBody", "B000006")  # a 纪委 with 1,000+ acts: a hub
-    assert sub.left_out > 0 and list((tmp_path / "hubs").rglob("*"))
-    # kept as bytes: as lists and dicts, thousands of cached hubs made every full garbage collection slow
-    assert subgraph.HUBS._items and all(type(v) is bytes for v in subgraph.HUBS._items.values())
-    # another worker: nothing in memory, its own listing of the same folder
-    monkeypatch.setattr(subgraph, "HUBS", LRU(4096))
-    monkeypatch.setattr(subgraph, "_SHARED_HUBS", FolderCache(subgraph._SHARED_HUBS.folder, 1 << 20, listed=True))
-
-    def no_count(*_args, **_kwargs):
-        raise AssertionError("a hub counted by one worker must not be counted again")
-
-    monkeypatch.setattr(subgraph, "_neighbours", no_count)
-    again = subgraph.neighbourhood(store, "OversightBody", "B000006")
-    assert again.nodes == sub.nodes and again.edges == sub.edges and again.left_out == sub.left_out
-
-
-def test_hubs_are_counted_ahead_of_the_views_that_reach_them(api, monkeypatch):
-    from graph.cache import LRU, FolderCache
-    from visualizations import subgraph
-
-    *_, tmp_path, store = api
-    version = store.version()
-    label, neighbour = store.run("MATCH (:OversightBody {id: 'B000006'})-[]-(m) RETURN labels(m)[0], m.id "
-                                 "ORDER BY m.id LIMIT 1", read_only=True).rows[0]
-
-    def fresh_caches(name):  # a process that has counted nothing yet
-        monkeypatch.setattr(subgraph, "HUBS", LRU(4096))
-        monkeypatch.setattr(subgraph, "_SHARED_HUBS", FolderCache(tmp_path / name, 1 << 24, listed=True))
-
-    fresh_caches("unwarmed")
-    plain = subgraph.neighbourhood(store, label, neighbour, depth=2)  # reaches the hub at its second hop
-    fresh_caches("warmed")
-    assert subgraph.warm_hubs(store, version)
-    # the hubs are the nodes with more than PER_NODE relationships in one direction
-    expected = {row[0] for pattern in ("(n)-[r]->()", "(n)<-[r]-()")
-                for row in store.run(f"MATCH {pattern} WITH n, count(r) AS c WHERE c > $k RETURN n.id",
-                                     {"k": subgraph.PER_NODE}, read_only=True).rows}
-    assert "B000006" in expected and {key[-1] for key in subgraph.HUBS._items} == expected
-    asked: list[str] = []
-    real = subgraph._neighbours
-
-    def counting(store_, ids, *args, **kwargs):
-        asked.extend(i for group in ids.values() for i in group)
-        return real(store_, ids, *args, **kwargs)
-
-    monkeypatch.setattr(subgraph, "_neighbours", counting)
-    warmed = subgraph.neighbourhood(store, label, neighbour, depth=2)
-    assert asked and "B000006" not in asked  # the view read the hub's kept rows, not the store
-    assert warmed.nodes == plain.nodes and warmed.edges == plain.edges and warmed.left_out == plain.left_out
-    store.run("CREATE (:Region {id: 'RNEW', name: '新区'})")
-    assert not subgraph.warm_hubs(store, version)  # the graph moved on: that version's hubs are not done
-
-
-def test_a_job_runs_once_per_version_across_the_processes_sharing_a_folder(tmp_path):
-    import fcntl
-
-    from graph.cache import FolderCache
-
-    ran: list[str] = []
-    first, second = (FolderCache(tmp_path, 1 << 20) for _ in range(2))
-    (tmp_path / "7").mkdir()
-    with open(tmp_path / "7" / ".warm.lock", "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # another process is at it (flock: per open file, so here too)
-        second.run_once("7", "warm", lambda: ran.append("second") or True)
-    assert ran == [] and not second.completed("7", "warm")
-    first.run_once("7", "warm", lambda: ran.append("unfinished") or False)  # a write interrupted it
-    first.run_once("7", "warm", lambda: ran.append("first") or True)
-    second.run_once("7", "warm", lambda: ran.append("again") or True)
-    assert ran == ["unfinished", "first"] and second.completed("7", "warm") and not second.completed("8", "warm")
-
-
 def test_health_says_when_the_hubs_are_counted(api):
     import time
 
@@ -433,40 +358,19 @@ def test_health_says_when_the_hubs_are_counted(api):
     assert client.get("/health").json()["hubs_warm"] is False  # a new version: counted again after views ask
 
 
-def test_a_listed_folder_cache_answers_misses_from_its_listing(tmp_path, monkeypatch):
-    from pathlib import Path
-
-    from graph import cache
-
-    writer, reader = (cache.FolderCache(tmp_path, 1 << 20, listed=True) for _ in range(2))
-    assert reader.get("7", "hub") is None  # lists the folder: nothing yet
-    writer.put("7", "hub", b"rows", 2)
-    assert writer.get("7", "hub") == (b"rows", 2)  # what a process wrote, it knows of at once
-    assert reader.get("7", "hub") is None  # the reader's listing is older than the file
-
-    def no_open(_path):
-        raise AssertionError("a miss the listing answers must not touch the disk")
-
-    monkeypatch.setattr(Path, "read_bytes", no_open)
-    assert reader.get("7", "other") is None and writer.get("7", "other") is None
-    monkeypatch.undo()
-    monkeypatch.setattr(cache, "LISTING_AGE", 0)  # the listing is taken again: the file is found
-    assert reader.get("7", "hub") == (b"rows", 2)
-
-
 def test_each_worker_builds_its_views_one_at_a_time(api, monkeypatch):
     import asyncio
     import threading
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from visualizations import subgraph
+    from jiandu.views import ReadModel
 
     client, tokens, _keys, _tmp, store = api
     leaders = [r[0] for r in store.run("MATCH (l:Leader) RETURN l.id LIMIT 6", read_only=True).rows]
     building, most = [0], [0]
     lock = threading.Lock()
-    real = subgraph.neighbourhood
+    real = ReadModel.neighbourhood
 
     def slow(*args, **kwargs):
         with lock:
@@ -479,7 +383,7 @@ def test_each_worker_builds_its_views_one_at_a_time(api, monkeypatch):
             with lock:
                 building[0] -= 1
 
-    monkeypatch.setattr(subgraph, "neighbourhood", slow)
+    monkeypatch.setattr(ReadModel, "neighbourhood", slow)
 
     def views_at_once(at_once: int, ids: list[str]) -> int:
         client.app.state.ctx.builds = asyncio.Semaphore(at_once)
@@ -494,32 +398,14 @@ def test_each_worker_builds_its_views_one_at_a_time(api, monkeypatch):
     assert views_at_once(3, leaders[3:]) > 1  # without the gate they overlap: the test can tell
 
 
-def test_pinyin_index_is_built_once_and_shared_through_the_data_folder(api, monkeypatch):
-    from api import pinyin_index
-
-    _, _, _, tmp_path, store = api
-    first = pinyin_index.PinyinIndex(tmp_path / "shared")
-    (tmp_path / "shared").mkdir()
-    found = first.search(store, "lry", "Leader", 50)
-    assert any(hit["id"] == "L000097" for hit in found)
-    assert len(list((tmp_path / "shared").glob("pinyin-*.idx"))) == 1
-
-    def no_build(_store):
-        raise AssertionError("the second worker must load the file, not build")
-
-    monkeypatch.setattr(pinyin_index, "_build", no_build)
-    second = pinyin_index.PinyinIndex(tmp_path / "shared")
-    assert second.search(store, "lry", "Leader", 50) == found
-    assert second.search(store, "song", "Unit", 5)  # 松阳市…: every column came back aligned
-
-
 def test_a_server_process_freezes_what_it_holds_at_start(tmp_path):
     """Objects alive once a server has started are out of the collector's sight (gc.freeze):
     walking them made every full collection a 100 ms pause in some request."""
     code = ("import gc, sys\n"
             "from fastapi.testclient import TestClient\n"
-            "from api.app import create_app\n"
-            "with TestClient(create_app('falkordb+embedded://' + sys.argv[1])) as client:\n"
+            "from jiandu.api.app import create_app\n"
+            "from jiandu.settings import Settings\n"
+            "with TestClient(create_app(Settings(store='falkordb+embedded://' + sys.argv[1]))) as client:\n"
             "    body = client.get('/health').json()\n"
             "    assert (body['status'], body['nodes'], body['relationships']) == ('ok', 0, 0)\n"
             "    print(gc.get_freeze_count())\n")

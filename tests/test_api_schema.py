@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api.app import create_app
-from api.keys import KeyStore
-from graph.store import open_store
-from ingest.loader import ingest
+from jiandu.api.app import create_app
+from jiandu.api.keys import KeyStore
+from jiandu.graph.connect import open_store
+from jiandu.ingest.loader import ingest
+from jiandu.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def app_and_key(server_store, data_dir, tmp_path_factory):
     store.clear()
     ingest(store, [SAMPLES], rejects_dir=folder / "rejects")
     token = KeyStore(folder / "api_keys.json").create("admin", "schemathesis")
-    yield create_app(store=store, data_dir=folder, cypher_timeout_ms=2000), token
+    yield create_app(Settings(data_dir=folder, cypher_timeout_ms=2000), store=store), token
     store.clear()
     store.close()
 
@@ -49,5 +50,5 @@ def test_openapi_holds_under_generated_requests(app_and_key):
             _exercise(op, token)
         except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then report them all
             failures.append(f"{op.method.upper()} {op.path}: {str(exc)[:600]}")
-    assert exercised == 14  # every documented operation
+    assert exercised == 16  # every documented operation
     assert not failures, "\n".join(failures)

@@ -8,11 +8,11 @@ import sys
 
 from conftest import ROOT
 
-from graph.embedded import EmbeddedServer
+from jiandu.graph.embedded import EmbeddedServer
 
 
 def _jiandu(*args, cwd, timeout=300):
-    return subprocess.run([sys.executable, "-m", "jiandu.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "jiandu", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, "JIANDU_STORE": ""})
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import yaml
 from conftest import ROOT
 
-from graph.store import ENV_URL, open_store
+from jiandu.graph.connect import open_store
+from jiandu.settings import Settings
 
 
 def _compose():
@@ -21,15 +22,16 @@ def test_compose_has_neo4j_5_with_healthcheck_volume_and_auth_from_environment()
     assert all(p.startswith("127.0.0.1:") for p in neo4j["ports"]), "publish on loopback only"
 
 
-def test_api_service_uses_the_settings_the_code_reads():
+def test_api_service_uses_the_settings_the_code_reads(monkeypatch):
     api = _compose()["services"]["api"]
     assert api["build"] == "."
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
     env = api["environment"]
-    assert env[ENV_URL].startswith("neo4j://neo4j:")
-    store_code = (ROOT / "graph" / "store.py").read_text(encoding="utf-8")
-    for name in ("NEO4J_USER", "NEO4J_PASSWORD"):
-        assert name in env and f'"{name}"' in store_code
+    assert env["JIANDU_STORE"].startswith("neo4j://neo4j:")
+    for name, field in (("JIANDU_STORE", "store"), ("NEO4J_USER", "neo4j_user"), ("NEO4J_PASSWORD", "neo4j_password")):
+        assert name in env
+        monkeypatch.setenv(name, "probe")
+        assert getattr(Settings(), field) == "probe", name
     assert all(p.startswith("127.0.0.1:") for p in api["ports"])
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "pip install" in dockerfile and "jiandu" in dockerfile
@@ -37,7 +39,7 @@ def test_api_service_uses_the_settings_the_code_reads():
 
 def test_the_compose_store_url_is_understood(monkeypatch):
     """The URL in compose parses to the Neo4j store (the connection itself is refused here)."""
-    import graph.neo4j_store as neo
+    import jiandu.graph.neo4j_store as neo
 
     seen = {}
 
@@ -48,5 +50,5 @@ def test_the_compose_store_url_is_understood(monkeypatch):
     monkeypatch.setattr(neo, "Neo4jStore", Fake)
     monkeypatch.setenv("NEO4J_USER", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", "secret")
-    open_store(_compose()["services"]["api"]["environment"][ENV_URL])
+    open_store(_compose()["services"]["api"]["environment"]["JIANDU_STORE"])
     assert seen == {"uri": "neo4j://neo4j:7687", "user": "neo4j", "password": "secret"}

@@ -10,10 +10,10 @@ import time
 
 from conftest import ROOT, snapshot
 
-from graph.embedded import _pid_alive
-from graph.store import open_store
-from ingest.generator import generate
-from ingest.loader import ingest
+from jiandu.graph.connect import open_store
+from jiandu.graph.embedded import _pid_alive
+from jiandu.ingest.generator import generate
+from jiandu.ingest.loader import ingest
 
 
 def test_sigkill_mid_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
@@ -30,7 +30,7 @@ def test_sigkill_mid_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
     url = f"falkordb+embedded://{tmp_path / 'crash'}"
     watcher = open_store(url)  # holds the server while the ingest process writes into it
     pid = watcher.server.server_pid()
-    command = [sys.executable, "-m", "jiandu.cli", "--store", url, "ingest", str(data), "--batch-size", "100"]
+    command = [sys.executable, "-m", "jiandu", "--store", url, "ingest", str(data), "--batch-size", "100"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     written = 0

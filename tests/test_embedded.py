@@ -11,14 +11,15 @@ import time
 import pytest
 from conftest import ROOT
 
-from graph import embedded
-from graph.embedded import EmbeddedError, EmbeddedServer, _pid_alive
-from graph.store import StoreError, open_store
+from jiandu.graph import embedded
+from jiandu.graph.connect import open_store
+from jiandu.graph.embedded import EmbeddedError, EmbeddedServer, _pid_alive
+from jiandu.graph.store import StoreError
 
 
 def _jiandu(*args: str, cwd=None, env_extra=None, timeout=120) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "jiandu.cli", *args], cwd=cwd or ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "jiandu", *args], cwd=cwd or ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -132,7 +133,7 @@ def test_a_long_replay_is_waited_for_not_taken_for_a_hang(tmp_path, monkeypatch)
 def test_a_client_killed_without_closing_leaves_no_server_behind(tmp_path):
     """A process that dies holding a lease: the next client cleans up and stops the server when done."""
     url = f"falkordb+embedded://{tmp_path}"
-    code = (f"from graph.store import open_store; import os, signal; s = open_store({url!r}); "
+    code = (f"from jiandu.graph.connect import open_store; import os, signal; s = open_store({url!r}); "
             "s.run('RETURN 1'); os.kill(os.getpid(), signal.SIGKILL)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     orphan = EmbeddedServer(tmp_path).server_pid()
@@ -191,7 +192,7 @@ def test_falkordb_url_reaches_a_server_someone_else_runs(tmp_path):
 
 def test_a_client_stopped_with_sigterm_stops_its_server(tmp_path):
     url = f"falkordb+embedded://{tmp_path}"
-    code = (f"from graph.store import open_store; import time; s = open_store({url!r}); "
+    code = (f"from jiandu.graph.connect import open_store; import time; s = open_store({url!r}); "
             "print('up', flush=True); time.sleep(60)")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "up"

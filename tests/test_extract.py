@@ -9,15 +9,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES, SHARED, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.loader import ingest
-from ingest.text.document import DocumentError, parse_document, read_document
-from ingest.text.extract import extract
-from ingest.text.load import ingest_documents
-from ingest.text.places import gazetteer
+from jiandu.ingest.loader import IngestAborted, ingest
+from jiandu.ingest.text.document import DocumentError, parse_document, read_document
+from jiandu.ingest.text.extract import extract
+from jiandu.ingest.text.load import ingest_documents
+from jiandu.ingest.text.places import gazetteer
 
 REPORT = SAMPLES.parent / "sample_reports" / "北州区住建系统案件通报.txt"
 THRESHOLDS = ["persons.p=0.9", "persons.r=0.9", "posts.r=0.8", "organizations.r=0.8", "cases.r=0.7", "actions.r=0.6"]
@@ -32,7 +32,7 @@ def _sample_gazetteer():
 def test_answer_keys_score_above_the_thresholds():
     done = subprocess.run(
         [sys.executable, str(SHARED / "tools" / "score_extraction.py"), "--docs", str(SHARED / "seeds"),
-         "--gold", str(SHARED / "gold"), "--cmd", f"{sys.executable} -m jiandu.cli extract --json",
+         "--gold", str(SHARED / "gold"), "--cmd", f"{sys.executable} -m jiandu extract --json",
          "--min", *THRESHOLDS], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "all thresholds met" in done.stdout
@@ -158,6 +158,29 @@ def test_ingest_merges_with_the_graph_and_keeps_bad_documents_out(store, tmp_pat
     assert after["nodes"]["Leader"] > before["nodes"]["Leader"]  # 贺明, 邹某某 are new
     again = ingest_documents(store, [REPORT], rejects_dir=tmp_path / "rejects")
     assert again.rejected == 0 and store.counts() == after  # idempotent
+
+
+def test_a_document_the_store_refuses_half_way_leaves_nothing(store, tmp_path, monkeypatch):
+    from jiandu.ingest.text import records
+
+    ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
+    before = snapshot(store)
+    real = records.rel_merge_cypher
+
+    def refused_late(rtype, *args, **kwargs):
+        cypher = real(rtype, *args, **kwargs)
+        if rtype != "INVOLVED_IN":  # written after every node and most relationships
+            return cypher
+        # a write the engine refuses: a second Region with an id the graph has (uniqueness constraint)
+        return cypher.replace(" RETURN count(r)", " CREATE (:Region {id: 'R000001'}) RETURN count(r)")
+
+    monkeypatch.setattr(records, "rel_merge_cypher", refused_late)
+    with pytest.raises(IngestAborted):
+        ingest_documents(store, [REPORT], rejects_dir=tmp_path / "rejects")
+    assert snapshot(store) == before
+    monkeypatch.undo()
+    assert ingest_documents(store, [REPORT], rejects_dir=tmp_path / "rejects").rejected == 0
+    assert snapshot(store) != before  # the same document, not refused, lands
 
 
 def test_masked_names_merge_only_within_unit_and_case(store, tmp_path):

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import SAMPLES
 
-from ingest.generator import PLANTED_FILE, generate, write_planted_doc
+from jiandu.ingest.generator import PLANTED_FILE, generate, write_planted_doc
 
 
 def _totals(meta):

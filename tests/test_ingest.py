@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import SAMPLES, snapshot
 
-from ingest.loader import ingest
+from jiandu.ingest.loader import ingest
 
 
 def _planted_counts() -> dict[str, int]:
@@ -132,7 +132,7 @@ def test_unreadable_and_unsupported_files_are_reported(store, tmp_path):
 
 def test_json_arrays_are_read_incrementally(tmp_path):
     """The JSON reader yields the first record long before it has read a large file."""
-    from ingest.readers import Raw, read_records
+    from jiandu.ingest.readers import Raw, read_records
 
     path = tmp_path / "big.json"
     with path.open("w", encoding="utf-8") as fh:

@@ -1,7 +1,7 @@
 import pytest
 
-from graph import schema
-from graph.ontology import ONTOLOGY, FieldError
+from jiandu.graph import schema
+from jiandu.graph.ontology import ONTOLOGY, FieldError
 
 
 def test_design_labels_and_relationships_are_declared():
@@ -34,7 +34,7 @@ def test_no_complainant_can_be_stored():
     ("int", "", None),
 ])
 def test_coercion(ptype, raw, expected):
-    from graph.ontology import Property
+    from jiandu.graph.ontology import Property
     assert Property("x", ptype).coerce(raw) == expected
 
 
@@ -43,7 +43,7 @@ def test_coercion(ptype, raw, expected):
     ("bool", "maybe", "true/false"), ("int", True, "布尔"), ("str", {"a": 1}, "expected a string"),
 ])
 def test_coercion_errors_name_the_field(ptype, raw, fragment):
-    from graph.ontology import Property
+    from jiandu.graph.ontology import Property
     with pytest.raises(FieldError) as info:
         Property("birth_year", ptype).coerce(raw)
     assert info.value.field == "birth_year" and fragment in str(info.value)

@@ -15,10 +15,10 @@ import reference
 from conftest import ROOT, SAMPLES
 from random_graphs import write_random_graph
 
-from ingest.generator import generate
-from ingest.loader import ingest
-from queries import planted
-from queries.library import QueryError, library, run_named
+from jiandu.ingest.generator import generate
+from jiandu.ingest.loader import ingest
+from jiandu.queries import planted
+from jiandu.queries.library import QueryError, library, run_named
 
 META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
 
@@ -90,7 +90,7 @@ def test_bad_parameters_are_refused_clearly(sample, name, params, fragment):
 
 
 def _cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "jiandu.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "jiandu", *args], cwd=ROOT, capture_output=True, text=True,
                           input=stdin, timeout=120)
 
 

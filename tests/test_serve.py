@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 from conftest import ROOT, SAMPLES
 
-from api.keys import KeyStore
-from graph.embedded import EmbeddedServer
-from graph.store import open_store
-from ingest.loader import ingest
-from jiandu.cli import default_workers
+from jiandu.api.keys import KeyStore
+from jiandu.cli.service import default_workers
+from jiandu.graph.connect import open_store
+from jiandu.graph.embedded import EmbeddedServer
+from jiandu.ingest.loader import ingest
 
 
 def _free_port() -> int:
@@ -62,7 +62,7 @@ def _established(pid: int, port: int) -> int:
 
 def _serve(db: Path, port: int, *options: str) -> subprocess.Popen:
     """`jiandu serve` on the sample graph in `db`, once its /health answers ok."""
-    server = subprocess.Popen([sys.executable, "-m", "jiandu.cli", "--store", f"falkordb+embedded://{db}", "serve",
+    server = subprocess.Popen([sys.executable, "-m", "jiandu", "--store", f"falkordb+embedded://{db}", "serve",
                                "--port", str(port), *options], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
@@ -165,6 +165,6 @@ def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
 def test_workers_that_cannot_start_stop_the_server_with_a_message(tmp_path):
     port = _free_port()
     dead = f"falkordb://127.0.0.1:{_free_port()}"  # nothing listens there
-    done = subprocess.run([sys.executable, "-m", "jiandu.cli", "--store", dead, "serve", "--port", str(port),
+    done = subprocess.run([sys.executable, "-m", "jiandu", "--store", dead, "serve", "--port", str(port),
                            "--workers", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "停止服务 (stopping)" in done.stderr

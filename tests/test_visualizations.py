@@ -10,9 +10,10 @@ import pytest
 from browser import CHROMIUM, visit
 from conftest import ROOT, SAMPLES
 
-from graph.ontology import ONTOLOGY
-from ingest.loader import ingest
-from visualizations import render, subgraph
+from jiandu.graph.ontology import ONTOLOGY
+from jiandu.ingest.loader import ingest
+from jiandu.views import ReadModel
+from jiandu.visualizations import render
 
 META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
 SHOTS = ROOT / "out" / "test-screenshots"
@@ -27,7 +28,7 @@ def sample(store, tmp_path):
 
 def test_pages_carry_everything_they_need(sample):
     top = META["planted"]["collapse_clusters"][0]["top_leader"]
-    html = render.page(subgraph.neighbourhood(sample, "Leader", top, depth=2), "leader")
+    html = render.page(ReadModel(sample).neighbourhood("Leader", top, depth=2), "leader")
     assert 'src="http' not in html and 'href="http' not in html and "@import" not in html
     assert "cdnjs" not in html and "jsdelivr" not in html and "bootstrap" not in html.lower()
     assert "Noto Sans CJK SC" in html and "vis.Network" in html
@@ -37,7 +38,7 @@ def test_pages_carry_everything_they_need(sample):
 
 
 def test_large_pictures_are_laid_out_in_python_and_say_what_was_left_out(sample):
-    sub = subgraph.neighbourhood(sample, "Region", "R000002", depth=3, limit=600, per_node=None)
+    sub = ReadModel(sample).neighbourhood("Region", "R000002", depth=3, limit=600, per_node=None)
     assert len(sub.nodes) == 600 and sub.left_out > 0
     nodes_json, _, options, facts = render.build(sub, "big")
     assert json.loads(options)["physics"]["enabled"] is False and facts["layout"] == "python"
@@ -46,9 +47,9 @@ def test_large_pictures_are_laid_out_in_python_and_say_what_was_left_out(sample)
 
 
 def test_unknown_ids_are_a_clear_error(sample):
-    from queries.library import QueryError
+    from jiandu.queries.library import QueryError
     with pytest.raises(QueryError, match="no Leader with this id"):
-        subgraph.neighbourhood(sample, "Leader", "L-NOPE")
+        ReadModel(sample).neighbourhood("Leader", "L-NOPE")
 
 
 def test_the_first_hop_brings_the_seed_along(sample):
@@ -56,24 +57,24 @@ def test_the_first_hop_brings_the_seed_along(sample):
     a node with no relationships, or none of the asked types, is shown alone."""
     top = META["planted"]["collapse_clusters"][0]["top_leader"]
     stored = sample.run("MATCH (l:Leader {id: $id}) RETURN properties(l)", {"id": top}, read_only=True).scalar()
-    sub = subgraph.neighbourhood(sample, "Leader", top, depth=1)
+    sub = ReadModel(sample).neighbourhood("Leader", top, depth=1)
     assert next(iter(sub.nodes)) == ("Leader", top) and sub.nodes[("Leader", top)] == stored
     assert sub.highlight == {("Leader", top)} and len(sub.nodes) > 1
     sample.run("CREATE (:Region {id: 'R-ALONE', name: '孤岛', level: '县'})")
     try:
-        alone = subgraph.neighbourhood(sample, "Region", "R-ALONE", depth=2)
+        alone = ReadModel(sample).neighbourhood("Region", "R-ALONE", depth=2)
         assert list(alone.nodes) == [("Region", "R-ALONE")] and alone.edges == {}
         assert alone.highlight == set(alone.nodes)
     finally:
         sample.run("MATCH (r:Region {id: 'R-ALONE'}) DELETE r")
-    typed = subgraph.neighbourhood(sample, "Leader", top, depth=2, types={"PART_OF"})  # leaders have none
+    typed = ReadModel(sample).neighbourhood("Leader", top, depth=2, types={"PART_OF"})  # leaders have none
     assert list(typed.nodes) == [("Leader", top)] and typed.nodes[("Leader", top)] == stored
 
 
 @needs_browser
 def test_leader_view_opens_offline_with_readable_chinese(sample, tmp_path):
     top = META["planted"]["collapse_clusters"][0]["top_leader"]
-    path = render.write(subgraph.neighbourhood(sample, "Leader", top, depth=2), "一把手 leader view",
+    path = render.write(ReadModel(sample).neighbourhood("Leader", top, depth=2), "一把手 leader view",
                         tmp_path / "leader.html")
     seen = visit(path, SHOTS / "leader.png")
     assert seen.external == [] and seen.failed == [] and seen.console_errors == []
@@ -83,7 +84,7 @@ def test_leader_view_opens_offline_with_readable_chinese(sample, tmp_path):
 @needs_browser
 def test_query_view_and_report_open_offline(tmp_path):
     url = f"falkordb+embedded://{tmp_path / 'db'}"
-    command = [sys.executable, "-m", "jiandu.cli", "--store", url, "demo", "--out", str(tmp_path / "report")]
+    command = [sys.executable, "-m", "jiandu", "--store", url, "demo", "--out", str(tmp_path / "report")]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     report = tmp_path / "report"
@@ -99,7 +100,7 @@ def test_query_view_and_report_open_offline(tmp_path):
     text = (report / "index.html").read_text(encoding="utf-8")
     for entry in META["planted"]["collapse_clusters"] + META["planted"]["sector_clusters"]:
         assert all(leader in text for leader in entry["leaders"])
-    viz = subprocess.run([sys.executable, "-m", "jiandu.cli", "--store", url, "viz", "case",
+    viz = subprocess.run([sys.executable, "-m", "jiandu", "--store", url, "viz", "case",
                           META["planted"]["case_links"][0]["cases"][0], "-o", str(tmp_path / "case.html")],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert viz.returncode == 0 and (tmp_path / "case.html").exists()

@@ -20,8 +20,8 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from graph.ontology import ONTOLOGY
-from visualizations.subgraph import Key, Subgraph
+from jiandu.graph.ontology import ONTOLOGY
+from jiandu.views import Key, Subgraph
 
 VIS_JS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
 VIS_CSS = VIS_JS.with_name("vis-network.css")

@@ -10,10 +10,10 @@ import html
 from pathlib import Path
 from typing import Any
 
-from graph.store import Result, Store
-from queries.library import library
-from visualizations.render import FONT_STACK, copy_vis_js, page
-from visualizations.subgraph import query_view
+from jiandu.graph.store import Result
+from jiandu.queries.library import Answer, library
+from jiandu.views import ReadModel
+from jiandu.visualizations.render import FONT_STACK, copy_vis_js, page
 
 TABLE_ROWS = 50
 
@@ -54,15 +54,16 @@ nav a {{ margin-right: 10px; font-size: 13px; }} .empty {{ color: #2ca02c; }}
 """
 
 
-def write_report(store: Store, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "",
-                 results: dict[str, Result] | None = None) -> Path:
-    """Run every named query with its parameters (or take its `results`) and write the report folder."""
+def write_report(model: ReadModel, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "",
+                 answers: dict[str, Answer] | None = None) -> Path:
+    """Run every named query with its parameters (or take its `answers`) and write the report folder."""
     out.mkdir(parents=True, exist_ok=True)
     copy_vis_js(out)
     sections, nav = [], []
     for name, query in library().items():
         params = params_for.get(name, {})
-        sub, result = query_view(store, name, params, result=(results or {}).get(name))
+        found = (answers or {}).get(name) or model.pattern(name, params)
+        sub, result = model.pattern_graph(found), found.result
         title = f"{query.title}"
         (out / f"{name}.html").write_text(page(sub, f"{name} · {title}", js_beside=True, height="90vh"),
                                           encoding="utf-8")

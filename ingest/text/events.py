@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.text.lexicon import ACT_WORDS, CASE_TRIGGER, CASE_UNDER_REVIEW, OBJECT_AFTER, TITLES
-from ingest.text.organisations import Organisations, OrgMention
-from ingest.text.people import People, Person
+from jiandu.ingest.text.lexicon import ACT_WORDS, CASE_TRIGGER, CASE_UNDER_REVIEW, OBJECT_AFTER, TITLES
+from jiandu.ingest.text.organisations import Organisations, OrgMention
+from jiandu.ingest.text.people import People, Person
 
 SENTENCE_BREAK = "。！？!?\n"
 CLAUSE_BREAK = "，；：。！？,;:!?\n"

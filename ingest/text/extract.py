@@ -14,17 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.text.document import Document
-from ingest.text.events import Events
-from ingest.text.organisations import Organisations, Places
-from ingest.text.people import People
-from ingest.text.places import Gazetteer
+from jiandu.ingest.text.document import Document
+from jiandu.ingest.text.events import Events
+from jiandu.ingest.text.organisations import Organisations
+from jiandu.ingest.text.people import People
+from jiandu.ingest.text.place_mentions import PlaceMentions
+from jiandu.ingest.text.places import Gazetteer
 
 
 @dataclass
 class Extraction:
     document: Document
-    places: Places
+    places: PlaceMentions
     orgs: Organisations
     people: People
     events: Events
@@ -71,7 +72,7 @@ class Extraction:
 
 def extract(document: Document, gaz: Gazetteer | None = None) -> Extraction:
     """``gaz`` adds places beyond the package's (the graph's own regions); see ``Gazetteer.with_regions``."""
-    places = Places(document.text, gaz)
+    places = PlaceMentions(document.text, gaz)
     orgs = Organisations(document.text, places)
     people = People(document.text, orgs)
     events = Events(document.text, orgs, people, region=places.main_city(), published=document.published)

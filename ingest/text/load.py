@@ -11,12 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.store import Store, StoreError
-from ingest.loader import IngestAborted, IngestReport, Reject, keep_reject, source_name
-from ingest.text.document import TEXT_SUFFIXES, Document, DocumentError, read_document
-from ingest.text.extract import extract
-from ingest.text.places import Gazetteer, gazetteer
-from ingest.text.records import GraphIndex, graph_regions, write_document
+from jiandu.graph.store import Store, StoreError
+from jiandu.ingest.files import walk
+from jiandu.ingest.loader import IngestAborted, IngestReport, Reject, keep_reject, source_name
+from jiandu.ingest.text.document import TEXT_SUFFIXES, Document, DocumentError, read_document
+from jiandu.ingest.text.extract import extract
+from jiandu.ingest.text.places import Gazetteer, gazetteer
+from jiandu.ingest.text.records import GraphIndex, graph_regions, write_document
 
 # In a folder, only these are taken as documents: a Markdown file there is more often a README.
 FOLDER_SUFFIXES = (".txt", ".html", ".htm")
@@ -27,12 +28,8 @@ def is_document(path: Path) -> bool:
 
 
 def document_files(paths: Iterable[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file()
-                              and not any(part[0] in "._" for part in p.relative_to(path).parts))
-        elif is_document(path):
-            yield path
+    """Documents below given folders (.txt and .html), and given files that are documents."""
+    return (p for p in walk(paths, FOLDER_SUFFIXES) if is_document(p))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.text.lexicon import (
+from jiandu.ingest.text.lexicon import (
     AFTER_NAME,
     CASE_TRIGGER,
     COMPOUND_SURNAMES,
@@ -22,7 +22,7 @@ from ingest.text.lexicon import (
     TITLES,
     common_words,
 )
-from ingest.text.organisations import Org, Organisations
+from jiandu.ingest.text.organisations import Org, Organisations
 
 _TITLE = re.compile("|".join(TITLES))
 _CLAUSE_BREAK = set("，。；：！？,;:!?\n“”（）()《》")

@@ -1,6 +1,6 @@
 """Turn one document's extraction into graph records and write them, merged with the graph.
 
-Merging rules (issue 4):
+Merging rules:
 - an organisation is the node already in the graph with the same name (its formal name or any
   form the document wrote), else a new node keyed by its formal name;
 - a person is the Leader already in the graph with the same name who holds a post in the same
@@ -11,8 +11,9 @@ Merging rules (issue 4):
 - every node and relationship gets ``DOC#start-end`` in its ``sources`` and a MENTIONED_IN
   link to the Document node.
 
-Every record is built and validated before the first write, so a document that fails leaves
-nothing behind.
+Every record is built and validated before anything is written, and the whole document is
+written in one statement (``Store.write_together``), so a document that fails leaves nothing
+behind.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.ontology import ONTOLOGY, FieldError
-from graph.store import Store
-from ingest.loader import SPAN_SOURCE, node_merge_cypher, rel_merge_cypher
-from ingest.text.extract import Extraction
-from ingest.text.lexicon import TOP_TITLES
-from ingest.text.organisations import Org
-from ingest.text.places import Place
-from ingest.validate import node_row, rel_row
+from jiandu.graph.ontology import ONTOLOGY, FieldError
+from jiandu.graph.store import Store
+from jiandu.ingest.loader import SPAN_SOURCE, node_merge_cypher, rel_merge_cypher
+from jiandu.ingest.text.extract import Extraction
+from jiandu.ingest.text.lexicon import TOP_TITLES
+from jiandu.ingest.text.organisations import Org
+from jiandu.ingest.text.places import Place
+from jiandu.ingest.validate import node_row, rel_row
 
 _COMMITTEE_TITLES = ("常委", "党组书记", "党组副书记", "党组成员", "党委书记", "党委副书记")
 _SUPERVISED_KINDS = set(ONTOLOGY.relationship("SUPERVISED").properties["kind"].values or ())
@@ -294,12 +295,9 @@ def write_document(store: Store, extraction: Extraction, index: GraphIndex) -> t
     except FieldError as exc:
         raise ValueError(f"{extraction.document.name}: 抽取结果未通过校验 (extracted record failed validation): "
                          f"{exc.field}: {exc}") from None
-    src = extraction.document.name
-    written_nodes = written_rels = 0
-    for label, rows in nodes.items():
-        cypher = node_merge_cypher(label, source=SPAN_SOURCE)
-        written_nodes += int(store.write_batch(cypher, rows, src=src).scalar() or 0)
-    for (rtype, source, target), rows in rels.items():
-        cypher = rel_merge_cypher(rtype, source, target, provenance=SPAN_SOURCE)
-        written_rels += int(store.write_batch(cypher, rows, src=src).scalar() or 0)
-    return written_nodes, written_rels
+    parts = [(node_merge_cypher(label, source=SPAN_SOURCE, rows=f"rows{i}"), rows)
+             for i, (label, rows) in enumerate(nodes.items())]
+    parts += [(rel_merge_cypher(rtype, source, target, provenance=SPAN_SOURCE, rows=f"rows{len(parts) + i}"), rows)
+              for i, ((rtype, source, target), rows) in enumerate(rels.items())]
+    written = store.write_together(parts, src=extraction.document.name)
+    return sum(written[:len(nodes)]), sum(written[len(nodes):])

@@ -1,7 +1,7 @@
 """Find nodes by the pinyin of their names: "liangr" or "lry" finds 梁然英.
 
 Computing pinyin at ingest would tax the hot path for every record (pypinyin converts about
-7,700 names a second), so the API keeps its own index instead: built from one scan of the
+7,700 names a second), so the read model keeps its own index instead: built from one scan of the
 graph's names (in the background when a server starts, else on the first pinyin search), kept
 in memory, and rebuilt when the store's version changes (checked at most every few seconds;
 a store without versions: when its node count changes) or after an ingest through the API.
@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from graph.store import Store
+from jiandu.graph.store import Store
 
 RECHECK_SECONDS = 5.0
 # Names people type in pinyin: people, organisations, places. Case names and findings are
@@ -172,7 +172,7 @@ def _build(store: Store) -> Index:
 
 
 # On disk: each list as one string joined by newlines (names never hold one), so loading is a
-# few C-level splits rather than millions of object reads (5 s → well under 1 s at 1M nodes).
+# few C-level splits rather than millions of object reads.
 def _load(path: Path) -> Index | None:
     try:
         with open(path, "rb") as fh:

@@ -1,4 +1,4 @@
-"""Python finishing steps for named queries whose last step Cypher does badly.
+"""Python finishing steps (a header's ``finish:`` line) for named queries whose last step Cypher does badly.
 
 Each takes the Cypher result and the bound parameters and returns the final result.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.store import Result
+from jiandu.graph.store import Result
 
 
 def regional_outliers(result: Result, params: dict[str, Any]) -> Result:

@@ -26,7 +26,9 @@ from typing import Any
 
 import uvicorn
 
-APP = "api.app:create_app"
+from jiandu.api.app import create_app
+from jiandu.settings import Settings
+
 OPENED, CLOSED, READY = b"+", b"-", b"!"
 
 
@@ -38,13 +40,13 @@ class _Worker:
     open: int = 0  # connections handed to it and not yet reported closed
 
 
-def serve(host: str, port: int, workers: int) -> int:
+def serve(host: str, port: int, workers: int, settings: Settings) -> int:
     """Accept on host:port and deal connections to `workers` processes until SIGINT/SIGTERM."""
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
     listener = socket.create_server((host, port), family=family, backlog=2048)
     listener.setblocking(False)
     context = multiprocessing.get_context("spawn")
-    pool = [_start(context) for _ in range(workers)]
+    pool = [_start(context, settings) for _ in range(workers)]
     stopping = False
 
     def stop(*_: Any) -> None:
@@ -77,7 +79,7 @@ def serve(host: str, port: int, workers: int) -> int:
                           "停止服务 (stopping)", file=sys.stderr)
                     stopping, status = True, 1
                     break
-                pool[i] = _start(context)  # a crash later on: replace it and go on
+                pool[i] = _start(context, settings)  # a crash later on: replace it and go on
                 selector.register(pool[i].channel, selectors.EVENT_READ, pool[i])
     finally:
         selector.close()
@@ -93,9 +95,9 @@ def serve(host: str, port: int, workers: int) -> int:
     return status
 
 
-def _start(context: Any) -> _Worker:
+def _start(context: Any, settings: Settings) -> _Worker:
     ours, theirs = socket.socketpair()
-    process = context.Process(target=_run_worker, args=(theirs,), name="jiandu-api-worker")
+    process = context.Process(target=_run_worker, args=(theirs, settings), name="jiandu-api-worker")
     process.start()
     theirs.close()
     ours.setblocking(False)
@@ -136,8 +138,8 @@ def _hear(worker: _Worker) -> bool:
 
 
 # -- in the worker process -----------------------------------------------------------------
-def _run_worker(channel: socket.socket) -> None:
-    config = uvicorn.Config(APP, factory=True, log_level="warning", access_log=False)
+def _run_worker(channel: socket.socket, settings: Settings) -> None:
+    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
     _Server(config, channel).run()
 
 

@@ -1,0 +1,5 @@
+"""One router per resource."""
+
+from jiandu.api.routes import admin, cypher, health, patterns, search, views
+
+ROUTERS = [health.router, views.router, patterns.router, search.router, cypher.router, admin.router]

@@ -1,0 +1,90 @@
+"""The API's contract: pydantic models of what endpoints take and return."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from jiandu.views import FileEntry
+
+MAX_PAGE = 1000
+
+
+class GraphView(BaseModel):
+    nodes: list[dict[str, Any]] = Field(description="{id, label, name, properties}")
+    edges: list[dict[str, Any]] = Field(description="{source, source_label, target, target_label, type, properties}")
+    left_out: int = Field(description="节点上限截去的节点数 nodes the limit left out")
+
+
+class PatternInfo(BaseModel):
+    name: str
+    title: str
+    zh: str
+    en: str
+    parameters: dict[str, dict[str, Any]]
+    columns: dict[str, str]
+
+
+class PatternRun(BaseModel):
+    params: dict[str, Any] = Field(default_factory=dict, description="查询参数 query parameters")
+    limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"每页行数 rows per page (≤ {MAX_PAGE})")
+    offset: int = Field(0, ge=0, description="起始行 rows to skip")
+
+
+class Table(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+class Rows(Table):
+    total: int = Field(description="全部行数 rows in the whole result")
+    limit: int
+    offset: int
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(max_length=20_000, description="只读 Cypher read-only Cypher")
+    params: dict[str, Any] = Field(default_factory=dict)
+    limit: int = Field(1000, ge=1, le=5000, description="行数上限 row cap (≤ 5000)")
+
+
+class CypherRows(Table):
+    truncated: bool = Field(description="是否因行数上限截断 cut at the row cap")
+    row_cap: int
+    timeout_ms: int
+
+
+class IngestRequest(BaseModel):
+    records: list[dict[str, Any]] = Field(max_length=50_000, description="节点或关系记录 node or relationship records")
+
+
+class DocumentUpload(BaseModel):
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]+$",
+                      description="文档名, 用作出处 document name, used in provenance")
+    text: str = Field(min_length=1, max_length=5_000_000, description="报告全文 the report's text")
+    format: Literal["text", "markdown", "html"] = Field("text", description="文本格式 text, markdown or html")
+
+
+class IngestResult(BaseModel):
+    nodes: int
+    relationships: int
+    rejected: int
+    rejects: list[dict[str, Any]]
+
+
+class NewKey(BaseModel):
+    role: Literal["viewer", "investigator", "admin"]
+    name: str = Field("", max_length=200)
+
+
+class LeaderFileOut(BaseModel):
+    leader: dict[str, Any] = Field(description="领导干部的属性 the leader's properties")
+    entries: list[FileEntry] = Field(description="post 任职 / supervised 监督 / clue 线索 / audit 审计 / "
+                                                  "finding 问题 / case 案件 / sanction 处分, by section and date")
+
+
+class UnitPortraitOut(BaseModel):
+    unit: dict[str, Any] = Field(description="单位的属性 the unit's properties")
+    indicators: dict[str, Any] = Field(description="政治生态指标与得分 indicators and score (unit_portrait)")
+    as_of: str = Field(description="基准日 the day the indicators are computed for")

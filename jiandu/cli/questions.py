@@ -1,0 +1,121 @@
+"""Commands that ask the graph: named queries, your own Cypher, pictures and the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from jiandu.cli.output import out, params, print_result, store_of
+from jiandu.queries.library import get, library, on_day
+from jiandu.views import ReadModel, Subgraph
+from jiandu.visualizations.render import write
+from jiandu.visualizations.report import write_report
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    table = Table(title="检测查询 (named queries)")
+    table.add_column("名称 name")
+    table.add_column("说明 what it answers", overflow="fold")
+    table.add_column("参数 parameters", overflow="fold")
+    for q in library().values():
+        shown = ", ".join(f"{p.name}={p.default}" for p in q.params.values())
+        table.add_row(q.name, f"{q.title}\n{q.zh}", shown)
+    out.print(table)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    query = get(args.name)
+    with store_of(args) as store:
+        found = ReadModel(store).pattern(query.name, params(args.param))
+    print_result(found.result, args.format, f"{query.name} · {query.title}")
+    return 0
+
+
+def cmd_cypher(args: argparse.Namespace) -> int:
+    if args.file:
+        text = args.file.read_text(encoding="utf-8")
+    elif args.text in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        text = args.text
+    given = {k: _literal_param(v) for k, v in params(args.param).items()}
+    with store_of(args) as store:
+        # the engine itself refuses writes here (FalkorDB GRAPH.RO_QUERY, Neo4j read access mode)
+        result = store.run(text, given, read_only=True, timeout_ms=args.timeout_ms)
+    print_result(result, args.format)
+    return 0
+
+
+def _literal_param(value: str) -> Any:
+    """--param values: JSON when they parse as JSON (numbers, true, lists), else plain text."""
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    with store_of(args) as store:
+        model = ReadModel(store)
+        sub: Subgraph
+        if args.kind == "leader":
+            sub = model.neighbourhood("Leader", args.target, depth=args.depth, limit=args.limit)
+        elif args.kind == "unit":
+            sub = model.unit_tree(args.target, limit=args.limit)
+        elif args.kind == "case":
+            sub = model.case_network(args.target, limit=args.limit)
+        else:
+            sub = model.pattern_graph(model.pattern(args.target, params(args.param)), limit=args.limit)
+    path = write(sub, f"{args.kind} · {args.target}", args.output)
+    out.print(f"已写入 (written) {path}: {len(sub.nodes)} 个节点 nodes, {len(sub.edges)} 条关系 edges"
+              + (f", 截断 left out {sub.left_out}" if sub.left_out else ""))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    dated = {name: on_day(query, args.as_of) for name, query in library().items()}
+    with store_of(args) as store:
+        index = write_report(ReadModel(store), args.output, dated)
+    out.print(f"报告已写入 (report written): {index}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("queries", help="列出检测查询 list the named queries")
+    p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser("query", help="运行检测查询 run a named query")
+    p.add_argument("name")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="参数 parameter (repeatable)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", default="table")
+    p.add_argument("--csv", dest="format", action="store_const", const="csv")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("cypher", help="运行只读 Cypher run your own read-only Cypher")
+    p.add_argument("text", nargs="?", help="查询文本; '-' 或省略则从标准输入读 (or '-' / nothing for stdin)")
+    p.add_argument("--file", "-f", type=Path, help="从文件读取 read the query from a file")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE")
+    p.add_argument("--timeout-ms", type=int, default=30_000)
+    p.add_argument("--json", dest="format", action="store_const", const="json", default="table")
+    p.add_argument("--csv", dest="format", action="store_const", const="csv")
+    p.set_defaults(func=cmd_cypher)
+
+    p = sub.add_parser("viz", help="画网络图 draw an interactive picture (offline HTML)")
+    p.add_argument("kind", choices=["leader", "unit", "case", "query"])
+    p.add_argument("target", help="id (leader/unit/case) 或查询名 or a query name")
+    p.add_argument("-o", "--output", type=Path, required=True, help="输出 HTML 文件 output .html")
+    p.add_argument("--depth", type=int, default=1, help="leader: 1–3 hops")
+    p.add_argument("--limit", type=int, default=2000, help="最多节点 node limit")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE")
+    p.set_defaults(func=cmd_viz)
+
+    p = sub.add_parser("report", help="写检测报告 write the HTML report of every named query")
+    p.add_argument("-o", "--output", type=Path, required=True, help="输出目录 output folder")
+    p.add_argument("--as-of", help="基准日 YYYY-MM-DD for every query")
+    p.set_defaults(func=cmd_report)
