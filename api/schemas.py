@@ -15,6 +15,7 @@ class GraphView(BaseModel):
     nodes: list[dict[str, Any]] = Field(description="{id, label, name, properties}")
     edges: list[dict[str, Any]] = Field(description="{source, source_label, target, target_label, type, properties}")
     left_out: int = Field(description="节点上限截去的节点数 nodes the limit left out")
+    as_of: str | None = Field(None, description="基准日 the reference date of a pattern's answer (null elsewhere)")
 
 
 class PatternInfo(BaseModel):
@@ -39,6 +40,8 @@ class Table(BaseModel):
 
 class Rows(Table):
     total: int = Field(description="全部行数 rows in the whole result")
+    as_of: str | None = Field(description="基准日 the reference date in force: given, else the latest date in the data")
+    params: dict[str, Any] = Field(description="生效参数 the parameters in force, defaults filled in")
     limit: int
     offset: int
 

@@ -80,8 +80,11 @@ class Neo4jStore(Store):
         for stmt in schema.neo4j_statements():
             self.run(stmt)
 
-    def clear(self) -> None:
-        self.run("MATCH (n) DETACH DELETE n")
+    def clear(self, batch: int = 10_000) -> None:
+        """Delete everything, `batch` nodes per transaction: one transaction for a large database
+        would hold every deletion in memory at once."""
+        while self.run("MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*)", {"batch": batch}).scalar():
+            pass
 
     def close(self) -> None:
         self.driver.close()

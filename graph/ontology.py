@@ -43,6 +43,7 @@ class Property:
     required: bool = False
     zh: str = ""
     values: tuple[str, ...] = ()
+    planned: bool = False  # a date that lies ahead when recorded (a deadline), not one the data has seen
 
     def coerce(self, raw: Any) -> Any:
         """Turn a raw CSV/JSON value into this property's type, or raise FieldError.
@@ -194,6 +195,16 @@ class Ontology:
     def relationship(self, rel_type: str) -> RelType:
         return self.relationships[rel_type]
 
+    def observed_dates(self) -> dict[str, tuple[bool, list[str]]]:
+        """Per label or relationship type (and whether it is a relationship), its date properties
+        that record what happened (not `planned` ones)."""
+        out = {}
+        for kind in (*self.nodes.values(), *self.relationships.values()):
+            names = [p.name for p in kind.properties.values() if p.type == "date" and not p.planned]
+            if names:
+                out[getattr(kind, "label", None) or kind.type] = (isinstance(kind, RelType), names)
+        return out
+
     def date_properties(self) -> set[str]:
         """Names of every date-typed property, on nodes or relationships."""
         names = set()
@@ -213,6 +224,7 @@ def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
             required=bool(p.get("required", False)),
             zh=str(p.get("zh", "")),
             values=tuple(str(v) for v in p.get("values", ())),
+            planned=bool(p.get("planned", False)),
         )
     return props
 

@@ -22,7 +22,7 @@ from typing import Any
 from jiandu.graph.ontology import ONTOLOGY, FieldError, Ontology
 from jiandu.graph.store import Store, StoreError
 from jiandu.ingest.files import walk
-from jiandu.ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, read_records
+from jiandu.ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, csv_encoding, read_records
 from jiandu.ingest.validate import NodeRow, RelRow, kind_of, node_row, rel_row
 
 BATCH_SIZE = 5000
@@ -53,6 +53,7 @@ class IngestReport:
     seconds: float = 0.0
     rejects_path: Path | None = None
     first_rejects: list[Reject] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)  # the encoding each CSV file was read in
 
 
 def _dates_clause(var: str, names: Iterable[str]) -> str:
@@ -178,7 +179,7 @@ class Loader:
         done = 0
         try:
             with open(path, "rb") as fh:
-                for n, item in enumerate(read_records(path, fh)):
+                for n, item in enumerate(read_records(path, fh, self._encoding(path, src))):
                     self._take(item, src, hint, pass_kind, pending)
                     if n % 2000 == 0:
                         done = self._progress(fh.tell(), done)
@@ -187,6 +188,13 @@ class Loader:
         except OSError as exc:
             if pass_kind == "node":
                 self._reject(src, 0, "file", f"无法读取文件 (cannot read file): {exc.strerror or exc}", None)
+
+    def _encoding(self, path: Path, src: str) -> str:
+        if path.suffix.lower() != ".csv":
+            return "utf-8"
+        if src not in self.report.encodings:
+            self.report.encodings[src] = csv_encoding(path)
+        return self.report.encodings[src]
 
     def _load_records(self, given: Records, pass_kind: str) -> None:
         pending: dict[Any, list[tuple[Raw, NodeRow | RelRow]]] = defaultdict(list)

@@ -32,39 +32,77 @@ class Problem:
     raw: str
 
 
-def read_records(path: Path, fh: BinaryIO | None = None) -> Iterator[Raw | Problem]:
-    """Yield the records of ``path`` in order; the format comes from the suffix."""
+SNIFF_BYTES = 1 << 20  # how much of a CSV file decides its encoding
+
+
+def read_records(path: Path, fh: BinaryIO | None = None, encoding: str = "utf-8") -> Iterator[Raw | Problem]:
+    """Yield the records of ``path`` in order; the format comes from the suffix. ``encoding``
+    applies to CSV (``csv_encoding`` tells which); JSON is UTF-8 by definition."""
     kind = STRUCTURED_SUFFIXES[path.suffix.lower()]
     own = fh is None
     fh = fh or open(path, "rb")  # noqa: SIM115 - closed below when we opened it
     try:
-        yield from {"csv": _csv, "json": _json, "jsonl": _jsonl}[kind](fh)
+        if kind == "csv":
+            yield from _csv(fh, encoding)
+        else:
+            yield from {"json": _json, "jsonl": _jsonl}[kind](fh)
     finally:
         if own:
             fh.close()
 
 
-class _Lines:
-    """UTF-8 lines for the csv module, counting raw lines; an undecodable line becomes a Problem."""
+def csv_encoding(path: Path) -> str:
+    """"utf-8", or "gb18030" for a file that Excel on Chinese Windows wrote (GBK is a subset).
 
-    def __init__(self, fh: BinaryIO):
+    GB18030 only when no line with non-ASCII bytes in the first megabyte reads as UTF-8 and every
+    such line reads as GB18030: a UTF-8 file with one damaged line stays UTF-8, and that line is
+    rejected with its number.
+    """
+    try:
+        with open(path, "rb") as fh:
+            sample = fh.read(SNIFF_BYTES)
+    except OSError:
+        return "utf-8"
+    lines = [line for line in sample.splitlines() if not line.isascii()]
+    if len(sample) == SNIFF_BYTES and lines:
+        lines.pop()  # the last line may be cut in the middle of a character
+    if not lines or any(_decodes(line, "utf-8") for line in lines):
+        return "utf-8"
+    return "gb18030" if all(_decodes(line, "gb18030") for line in lines) else "utf-8"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _Lines:
+    """Decoded lines for the csv module, counting raw lines; an undecodable line becomes a Problem."""
+
+    def __init__(self, fh: BinaryIO, encoding: str = "utf-8"):
         self.fh = fh
+        self.encoding = encoding
         self.number = 0
         self.problems: list[Problem] = []
 
     def __iter__(self) -> Iterator[str]:
+        first = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
         for raw in self.fh:
             self.number += 1
             try:
-                yield raw.decode("utf-8-sig" if self.number == 1 else "utf-8")
+                yield raw.decode(first if self.number == 1 else self.encoding)
             except UnicodeDecodeError as exc:
+                name = "UTF-8" if self.encoding == "utf-8" else self.encoding.upper()
                 self.problems.append(Problem(
-                    self.number, f"不是有效的 UTF-8 编码 (invalid UTF-8 at byte {exc.start}); 请以 UTF-8 保存文件",
+                    self.number, f"不是有效的 {name} 编码 (invalid {name} at byte {exc.start}); 请以 UTF-8 保存文件",
                     raw.decode("utf-8", "backslashreplace").rstrip("\r\n")))
 
 
-def _csv(fh: BinaryIO) -> Iterator[Raw | Problem]:
-    lines = _Lines(fh)
+def _csv(fh: BinaryIO, encoding: str = "utf-8") -> Iterator[Raw | Problem]:
+    lines = _Lines(fh, encoding)
     reader = csv.reader(iter(lines))
     header: list[str] | None = None
     while True:

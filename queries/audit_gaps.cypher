@@ -3,7 +3,7 @@
 // en: (long_tenure) current 一把手 in post for more than `years` years with no economic-responsibility audit (任期 or 离任, auditing them and covering the unit) dated within the tenure; (no_exit_audit) leaders who left a 一把手 post more than `months` months ago with no 离任经济责任审计 of that post.
 // param years: int = 3 (min 1) · 任期年数 tenure in years
 // param months: int = 6 (min 0) · 离任月数 months since leaving
-// param as_of: date = today · 基准日 the day "now" means
+// param as_of: date = latest · 基准日 the day "now" means
 // column gap · 类型 long_tenure 任期无审计 / no_exit_audit 离任未审计
 // column leader_id · 领导干部 id
 // column leader · 姓名

@@ -3,7 +3,7 @@
 // en: (undisposed) clues about a current 一把手 still 待处置 more than `days` days after they were received; (multi_channel) leaders reported through at least two channels within the last `window_days` days; (closed_then_case) clues closed as 予以了结 whose target was later involved in a case opened after the clue was disposed.
 // param days: int = 90 (min 0) · 积压天数 days without disposal
 // param window_days: int = 365 (min 1) · 重复反映窗口 window for repeated signals
-// param as_of: date = today · 基准日 the day "now" means
+// param as_of: date = latest · 基准日 the day "now" means
 // column kind · 类型 undisposed / multi_channel / closed_then_case
 // column leader_id · 被反映人 id
 // column leader · 姓名

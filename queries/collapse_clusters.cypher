@@ -3,7 +3,7 @@
 // en: Units (optionally with their subordinate subtree, up to three levels) concerned by cases opened in the window in which at least min_leaders distinct leaders were involved; flags whether the unit's 一把手 at the time of a case was among them.
 // param min_leaders: int = 3 (min 1) · 最少涉案领导人数 minimum distinct leaders
 // param since: date = 2000-01-01 · 立案日期起 cases opened on or after
-// param until: date = today · 立案日期止 cases opened on or before
+// param until: date = latest · 立案日期止 cases opened on or before
 // param subtree: bool = false · 含下属单位 count cases of subordinate units too
 // column unit_id · 单位 id
 // column unit · 单位名称 unit name

@@ -6,7 +6,7 @@ Header format (``//`` comment lines at the top of the file)::
     // zh: 一句话说明它回答什么。
     // en: One sentence saying what it answers.
     // param min_leaders: int = 3 (min 1) · 最少涉案人数 minimum distinct leaders
-    // param as_of: date = today · 基准日 the day "now" means
+    // param as_of: date = latest · 基准日 the day "now" means
     // column unit_id · 单位 id
     // requires: case_id Case          (the id must name an existing Case; "optional" after it:
     //                                   only when given)
@@ -20,9 +20,10 @@ such dates once, in Python, and pass them as plain date parameters; differences 
 stored dates are taken in a query's ``finish`` step.
 
 Parameters are checked and converted before anything reaches the store. Defaults may be
-``today`` (dates: see ``default_day``) or ``null``. A query whose question is a graph algorithm
-(connected groups of linked cases) or arithmetic Cypher does badly (z-scores, a combined score)
-names a ``finish`` step: its Cypher fetches the data and Python finishes the answer.
+``latest`` (dates: the latest date the data has seen, see ``data_day``) or ``null``. A query
+whose question is a graph algorithm (connected groups of linked cases) or arithmetic Cypher
+does badly (z-scores, a combined score) names a ``finish`` step: its Cypher fetches the data
+and Python finishes the answer.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jiandu.graph.ontology import FieldError, coerce
+from jiandu.graph.ontology import ONTOLOGY, FieldError, coerce
 from jiandu.graph.store import Result, Store
 from jiandu.queries import finishing
 
@@ -71,7 +72,7 @@ class Param:
         if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "null", "none")):
             return None
         if self.type == "date" and raw == "today":
-            return default_day()
+            return dt.date.today().isoformat()
         try:
             value = coerce(self.type, self.name, raw)
         except FieldError:
@@ -82,16 +83,32 @@ class Param:
                              f"{self.minimum}): {raw!r}")
         return value
 
-    def default_value(self) -> Any:
+    def default_value(self, latest: str | None) -> Any:
+        """The header's default; ``latest`` is the latest date the data has seen (``data_day``)."""
+        if self.default == "latest":
+            return latest or dt.date.today().isoformat()
         return self.convert(self.default)
 
 
 REFERENCE_DATES = ("as_of", "until")  # the parameters that say which day "now" is
 
 
-def default_day() -> str:
-    """The day a reference date left out means ("today" in a header): the one place it is decided."""
-    return dt.date.today().isoformat()
+def data_day(store: Store) -> str | None:
+    """The latest date the data has seen: the last act, case, clue, audit, post … recorded
+    (planned dates such as deadlines do not count); None for a graph without dates.
+
+    This, not the machine's clock, is what a reference date left out means: a graph loaded from
+    last year's records asked about "now" would otherwise find every tenure long and every clue
+    overdue. It is the one place that default is decided.
+    """
+    latest = None
+    for kind, (is_rel, names) in ONTOLOGY.observed_dates().items():
+        pattern = f"()-[x:{kind}]->()" if is_rel else f"(x:{kind})"
+        maxima = ", ".join(f"max(x.{name})" for name in names)
+        for day in (store.run(f"MATCH {pattern} RETURN {maxima}", read_only=True).rows or [[]])[0]:
+            if day is not None and (latest is None or str(day) > latest):
+                latest = str(day)
+    return latest
 
 
 def on_day(query: NamedQuery, day: str | None) -> dict[str, str]:
@@ -113,15 +130,21 @@ class NamedQuery:
     derived: tuple[tuple[str, str, str, str], ...] = ()  # (name, date param, amount param, unit)
     path: Path = field(default=QUERY_DIR)
 
-    def bind(self, given: dict[str, Any]) -> dict[str, Any]:
-        """Defaults filled in, every value checked; unknown names refused."""
+    def needs_latest(self, given: dict[str, Any]) -> bool:
+        """Whether binding `given` takes a default from the data's latest date."""
+        return any(p.default == "latest" and given.get(n) in (None, "") for n, p in self.params.items())
+
+    def bind(self, given: dict[str, Any], latest: str | None = None) -> dict[str, Any]:
+        """Defaults filled in (``latest``: the data's latest date), every value checked; unknown
+        names refused."""
         unknown = sorted(set(given) - set(self.params))
         if unknown:
             raise QueryError(f"{self.name} 没有参数 {', '.join(unknown)} (unknown parameter); "
                              f"可用 (known): {', '.join(self.params) or '无 none'}")
         bound = {}
         for name, param in self.params.items():
-            bound[name] = param.convert(given[name]) if name in given else param.default_value()
+            value = param.convert(given[name]) if name in given else None
+            bound[name] = value if value is not None else param.default_value(latest)
         for name, date_param, amount_param, unit in self.derived:
             bound[name] = date_minus(bound[date_param], bound[amount_param], unit)
         return bound
@@ -194,11 +217,19 @@ class Answer:
     params: dict[str, Any]
     result: Result
 
+    @property
+    def as_of(self) -> str | None:
+        """The reference date in force (as_of or until), or None for a query without one."""
+        return next((self.params[k] for k in REFERENCE_DATES if self.params.get(k)), None)
 
-def answer(name: str, store: Store, params: dict[str, Any]) -> Answer:
-    """Run a named query with checked parameters."""
+
+def answer(name: str, store: Store, params: dict[str, Any], latest: str | None = None) -> Answer:
+    """Run a named query with checked parameters. ``latest``: the data's latest date, when the
+    caller knows it already (else it is read from the store if a default needs it)."""
     query = get(name)
-    bound = query.bind(params)
+    if latest is None and query.needs_latest(params):
+        latest = data_day(store)
+    bound = query.bind(params, latest)
     for pname, label, optional in query.requires:
         if bound.get(pname) is None and optional:
             continue

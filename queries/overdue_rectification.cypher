@@ -1,7 +1,7 @@
 // overdue_rectification · 整改逾期 overdue rectification
 // zh: 已过整改期限但尚未对账销号的问题，按单位和发现它的监督机构汇总。
 // en: Findings past their deadline and not closed (status not 对账销号 and no closing date), per unit and per oversight body that conducted the audit or inspection that found them.
-// param as_of: date = today · 基准日 the day "now" means
+// param as_of: date = latest · 基准日 the day "now" means
 // column body_id · 监督机构 id (null: unknown)
 // column body · 监督机构名称
 // column unit_id · 单位 id

@@ -3,7 +3,7 @@
 // en: For each region of a level, leaders involved in cases opened in the window over all leaders who held a post there during the window (units in the region or below it), compared with its sibling regions: (rate − siblings' mean) / siblings' population standard deviation. z is null with fewer than two siblings or no spread among them.
 // param level: str = 县 · 行政层级 region level (省/市/县/乡)
 // param since: date = 2000-01-01 · 窗口起 window start
-// param until: date = today · 窗口止 window end
+// param until: date = latest · 窗口止 window end
 // param min_z: float = null · 只列出 z 不低于此值的 only rows with z at least this
 // column region_id · 行政区 id
 // column region · 行政区名称

@@ -2,7 +2,7 @@
 // zh: 党委的现任班子成员（以及同级部门的现任一把手）中，同级纪委监委在 months 个月内未对其开展任何监督（谈话、函询等）的人；纪委监委本身的在职人员除外。
 // en: Current members of a 党委 (committee posts), and current 一把手 of the departments of the same region and level, whom the same-level 纪委监委 (OVERSEES mode 同级) has not supervised by any act in the last `months` months; people holding a current post in that 纪委监委 are left out.
 // param months: int = 12 (min 1) · 月数 window in months
-// param as_of: date = today · 基准日 the day "now" means
+// param as_of: date = latest · 基准日 the day "now" means
 // column party_id · 党委 id
 // column party · 党委名称
 // column body_id · 同级纪委监委 id

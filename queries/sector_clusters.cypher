@@ -4,7 +4,7 @@
 // param min_units: int = 3 (min 1) · 最少单位数 minimum distinct units
 // param parent: str = null · 上级单位 id（空则全部）restrict to one parent unit
 // param since: date = 2000-01-01 · 立案日期起 cases opened on or after
-// param until: date = today · 立案日期止 cases opened on or before
+// param until: date = latest · 立案日期止 cases opened on or before
 // column parent_id · 上级单位 id
 // column parent · 上级单位名称
 // column sector · 行业 sector

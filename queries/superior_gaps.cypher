@@ -2,7 +2,7 @@
 // zh: 现任一把手中，上级（对其单位“上级”监督的机构，或其上级单位的现任一把手）在 months 个月内没有与其谈话（谈话提醒、廉政谈话、约谈、诫勉谈话）的人。
 // en: Current 一把手 whom the level above (an oversight body that OVERSEES their unit with mode 上级, or the current 一把手 of the unit theirs is SUBORDINATE_TO) has not talked to (谈话提醒, 廉政谈话, 约谈, 诫勉谈话) in the last `months` months.
 // param months: int = 6 (min 1) · 月数 window in months
-// param as_of: date = today · 基准日 the day "now" means
+// param as_of: date = latest · 基准日 the day "now" means
 // column leader_id · 一把手 id
 // column leader · 姓名
 // column unit_id · 单位 id

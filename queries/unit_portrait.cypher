@@ -4,7 +4,7 @@
 // param unit_id: str = null · 单位 id（空则按层级排名）one unit, or all
 // param level: str = null · 行政层级 only units of this admin level (省/市/县/乡/村)
 // param months: int = 12 (min 1) · 月数 window in months
-// param as_of: date = today · 基准日 the day "now" means
+// param as_of: date = latest · 基准日 the day "now" means
 // param limit: int = 50 (min 1) · 最多行数 rows at most, highest score first
 // requires: unit_id Unit optional
 // column unit_id · 单位 id

@@ -160,6 +160,25 @@ def test_ingest_merges_with_the_graph_and_keeps_bad_documents_out(store, tmp_pat
     assert again.rejected == 0 and store.counts() == after  # idempotent
 
 
+def test_a_report_adds_its_source_to_the_tenures_the_graph_records(store, tmp_path):
+    ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
+    csv_posts = store.run("MATCH (:Leader)-[p:HOLDS_POST]->() RETURN count(p)", read_only=True).scalar()
+    ingest_documents(store, [REPORT], rejects_dir=tmp_path / "rejects")
+    once = snapshot(store)
+    # the report names 梁然英 as the 党组书记、局长 the sample already records: one tenure, two sources
+    posts = store.run("MATCH (:Leader {id: 'L000097'})-[p:HOLDS_POST]->(:Unit {id: 'U000022'}) "
+                      "RETURN p.title, p.sources", read_only=True).rows
+    assert len(posts) == 1, posts
+    assert any(".csv#L" in s for s in posts[0][1]) and any(REPORT.name in s for s in posts[0][1])
+    sample_leaders = store.run("MATCH (l:Leader)-[p:HOLDS_POST]->() WHERE l.id STARTS WITH 'L0' RETURN count(p)",
+                               read_only=True).scalar()
+    assert sample_leaders == csv_posts  # no sample leader got a second row for a tenure
+    ingest_documents(store, [REPORT], rejects_dir=tmp_path / "rejects")
+    assert snapshot(store) == once  # again: every count and every source list unchanged
+    for _, _, _, props in snapshot(store)[1]:
+        assert len(props["sources"]) == len(set(props["sources"]))
+
+
 def test_a_document_the_store_refuses_half_way_leaves_nothing(store, tmp_path, monkeypatch):
     from jiandu.ingest.text import records
 

@@ -77,7 +77,7 @@ def test_bad_records_are_named_kept_and_do_not_stop_good_ones(store, tmp_path):
            '{"type": "SUPERVISED", "from": "L1", "from_label": "Leader", "to": "L5", "to_label": "Leader", '
            '"kind": "谈话提醒", "date": "2024-05-01"}\n'
            '{"label": "Leader", "id": "L6", "name": "己某"')  # truncated last line
-    _write(data / "gbk.csv", "id,label,name\nL7,Leader,庚某\n".encode("gbk"))  # broken encoding
+    _write(data / "damaged.csv", "id,label,name\nL7,Leader,庚某\n".encode() + b"L8,Leader,\xff\xfe\xfd\n")  # a bad line
     _write(data / "cases.json", '[{"label": "Case", "id": "C1", "name": "某案"},\n'
                                 '{"label": "Case", "id": "C2", "name": "另案", "opened": "2024-01-0')  # truncated
 
@@ -88,7 +88,7 @@ def test_bad_records_are_named_kept_and_do_not_stop_good_ones(store, tmp_path):
         ("Leader.csv", 3, "id"), ("Leader.csv", 4, "birth_year"), ("Unit.csv", 3, "kind"),
         ("HOLDS_POST.csv", 3, "start"), ("HOLDS_POST.csv", 4, "from"),
         ("mixed.jsonl", 2, "label"), ("mixed.jsonl", 4, "file"),
-        ("gbk.csv", 2, "file"), ("cases.json", 2, "file"),
+        ("damaged.csv", 3, "file"), ("cases.json", 2, "file"),
     }
     messages = {(Path(r.file).name, r.line): r.message() for r in report.first_rejects}
     assert "missing id" in messages[("Leader.csv", 3)]
@@ -97,14 +97,14 @@ def test_bad_records_are_named_kept_and_do_not_stop_good_ones(store, tmp_path):
     assert "dangling endpoint" in messages[("HOLDS_POST.csv", 4)] and "'L9'" in messages[("HOLDS_POST.csv", 4)]
     assert "unknown label" in messages[("mixed.jsonl", 2)]
     assert "truncated" in messages[("mixed.jsonl", 4)]
-    assert "UTF-8" in messages[("gbk.csv", 2)]
+    assert "UTF-8" in messages[("damaged.csv", 3)]
     assert "truncated" in messages[("cases.json", 2)]
     for (name, line), message in messages.items():  # every message names file, line and field
         assert f"{name}:{line}: " in message and "field" in message
 
     # the good records landed
     ids = {row[0] for row in store.run("MATCH (n) RETURN n.id").rows}
-    assert ids == {"L1", "L4", "L5", "U1", "C1"}
+    assert ids == {"L1", "L4", "L5", "L7", "U1", "C1"}
     assert store.run("MATCH ()-[r:HOLDS_POST]->() RETURN count(r)").scalar() == 2
     act = store.run("MATCH (:Leader {id:'L1'})-[r:SUPERVISED]->(:Leader {id:'L5'}) RETURN r.kind").scalar()
     assert act == "谈话提醒"
@@ -117,8 +117,21 @@ def test_bad_records_are_named_kept_and_do_not_stop_good_ones(store, tmp_path):
         "id": "L3", "name": "丙某", "gender": "男", "birth_year": "一九七零"}
     assert by_place[("HOLDS_POST.csv", 4)]["record"]["from"] == "L9"
     assert "L6" in by_place[("mixed.jsonl", 4)]["record"]
-    assert "庚某".encode("gbk").hex()[:2] in by_place[("gbk.csv", 2)]["record"]  # raw bytes kept, escaped
+    assert "\\xff\\xfe" in by_place[("damaged.csv", 3)]["record"]  # raw bytes kept, escaped
     assert '"C2"' in by_place[("cases.json", 2)]["record"]
+
+
+def test_a_gbk_csv_from_excel_is_read_and_says_so(store, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    # what Excel on Chinese Windows writes: GBK, CRLF
+    _write(data / "Leader.csv", "id,name,gender\r\nL1,甲某某,男\r\nL2,乙镕,女\r\n".encode("gbk"))
+    _write(data / "Unit.csv", "id,name,kind\nU1,某县财政局,部门\n")
+    report = ingest(store, [data], rejects_dir=tmp_path / "rejects")
+    assert report.rejected == 0 and report.nodes == 3
+    assert {Path(k).name: v for k, v in report.encodings.items()} == {"Leader.csv": "gb18030", "Unit.csv": "utf-8"}
+    names = store.run("MATCH (l:Leader) RETURN l.id, l.name, l.gender ORDER BY l.id", read_only=True).rows
+    assert names == [["L1", "甲某某", "男"], ["L2", "乙镕", "女"]]
 
 
 def test_unreadable_and_unsupported_files_are_reported(store, tmp_path):

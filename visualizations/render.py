@@ -157,7 +157,7 @@ header h1 {{ font-size: 18px; margin: 0 0 4px 0; }}
 div.vis-tooltip {{ white-space: pre-line; font-family: {font}; font-size: 12px; }}
 </style></head>
 <body><header><h1>{title}</h1>
-<div class="facts">节点 nodes {nodes} · 关系 relationships {edges} · 布局 layout {layout}</div>
+<div class="facts">节点 nodes {nodes} · 关系 relationships {edges} · 布局 layout {layout}{as_of}</div>
 {note}{legend}</header>
 <div id="graph" data-nodes="{nodes}" data-edges="{edges}"></div>
 <script>
@@ -184,7 +184,8 @@ def page(sub: Subgraph, title: str, *, js_beside: bool = False, height: str = "8
     return PAGE.format(title=html.escape(title), script=script, css=VIS_CSS.read_text(encoding="utf-8"),
                        font=FONT_STACK, note=note, legend=legend(sub), nodes=facts["nodes"], edges=facts["edges"],
                        layout="Python 计算 (physics off)" if facts["layout"] == "python" else "物理模拟 physics",
-                       nodes_json=nodes_json, edges_json=edges_json, options=options, height=height)
+                       nodes_json=nodes_json, edges_json=edges_json, options=options, height=height,
+                       as_of=f' · 基准日 <span class="as-of">{html.escape(sub.as_of)}</span>' if sub.as_of else "")
 
 
 def write(sub: Subgraph, title: str, path: Path) -> Path:

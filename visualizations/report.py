@@ -7,11 +7,13 @@ them (shared, so a dozen pictures do not carry a dozen copies of it).
 from __future__ import annotations
 
 import html
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from jiandu.graph.store import Result
-from jiandu.queries.library import Answer, library
+from jiandu.queries.library import Answer, NamedQuery, library
 from jiandu.views import ReadModel
 from jiandu.visualizations.render import FONT_STACK, copy_vis_js, page
 
@@ -54,29 +56,84 @@ nav a {{ margin-right: 10px; font-size: 13px; }} .empty {{ color: #2ca02c; }}
 """
 
 
+MARKER = ".jiandu-report"  # in a folder this module wrote: one it may replace
+CANDIDATES = 5  # ids offered for a query that needs one
+
+
+class ReportError(RuntimeError):
+    """The report cannot be written where asked; the message is for the user."""
+
+
 def write_report(model: ReadModel, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "",
                  answers: dict[str, Answer] | None = None) -> Path:
-    """Run every named query with its parameters (or take its `answers`) and write the report folder."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Run every named query with its parameters (or take its `answers`) and write the report folder.
+
+    A query that needs an id it was not given (case_links needs a case) is shown for the best
+    connected node of that label, and the section names the next candidates with the command
+    that shows each. The folder is written beside `out` and renamed into place when complete,
+    so a failure leaves no half-written report; an earlier report there is replaced, any other
+    non-empty folder is refused.
+    """
+    if out.exists() and not (out / MARKER).exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReportError(f"{out} 已存在且不是 jiandu 报告，未覆盖 (exists and is not a jiandu report: "
+                          "not overwritten); 请换一个目录 (choose another folder)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        _write_folder(model, work, params_for, intro, answers or {})
+        (work / MARKER).write_text("", encoding="utf-8")
+        if out.exists():
+            old = work.with_name(work.name + ".old")
+            out.rename(old)
+            work.rename(out)
+            shutil.rmtree(old)
+        else:
+            work.rename(out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out / "index.html"
+
+
+def candidates(model: ReadModel, query: NamedQuery) -> dict[str, list[str]]:
+    """For each id the query requires and has no default for: the best connected nodes of its label."""
+    found = {}
+    for pname, label, optional in query.requires:
+        if optional or query.params[pname].default not in ("null", None):
+            continue
+        rows = model.store.run(f"MATCH (n:{label})-[r]-() RETURN n.id, count(r) AS c ORDER BY c DESC, n.id "
+                               "LIMIT $k", {"k": CANDIDATES}, read_only=True).rows
+        found[pname] = [node_id for node_id, _ in rows]
+    return found
+
+
+def _write_folder(model: ReadModel, out: Path, params_for: dict[str, dict[str, Any]], intro: str,
+                  answers: dict[str, Answer]) -> None:
     copy_vis_js(out)
     sections, nav = [], []
     for name, query in library().items():
-        params = params_for.get(name, {})
-        found = (answers or {}).get(name) or model.pattern(name, params)
+        params = dict(params_for.get(name, {}))
+        others = ""
+        for pname, ids in candidates(model, query).items():
+            if params.get(pname) is None and ids:
+                params[pname] = ids[0]
+                rest = "".join(f"<li><code>jiandu query {name} -p {pname}={html.escape(i)}</code></li>"
+                               for i in ids[1:])
+                others += (f"<p class='params'>{pname} 未指定，取连接最多的 {html.escape(ids[0])} "
+                           f"(not given: the best connected one); 其他候选 other candidates:</p><ul>{rest}</ul>")
+        found = answers.get(name) or model.pattern(name, params)
         sub, result = model.pattern_graph(found), found.result
         title = f"{query.title}"
         (out / f"{name}.html").write_text(page(sub, f"{name} · {title}", js_beside=True, height="90vh"),
                                           encoding="utf-8")
-        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        shown = ", ".join(f"{k}={v}" for k, v in found.params.items() if v is not None)
         body = table(result) if result.rows else "<p class='empty'>未发现 (nothing found)</p>"
         sections.append(
             f"<section id='{name}'><h2>{html.escape(title)} · {name}</h2>"
             f"<p class='what'>{html.escape(query.zh)}<br>{html.escape(query.en)}</p>"
-            f"<p class='params'>参数 parameters: {html.escape(shown) or '默认 defaults'} · "
-            f"{len(result.rows)} 行 rows</p>{body}"
+            f"<p class='params'>基准日 as of <span class='as-of'>{html.escape(found.as_of or '—')}</span> · "
+            f"参数 parameters: {html.escape(shown) or '默认 defaults'} · "
+            f"{len(result.rows)} 行 rows</p>{others}{body}"
             f"<iframe src='{name}.html' title='{html.escape(title)}' loading='lazy'></iframe></section>")
         nav.append(f"<a href='#{name}'>{html.escape(query.title.split(' ')[0])}</a>")
-    index = out / "index.html"
-    index.write_text(INDEX.format(font=FONT_STACK, intro=html.escape(intro), nav="".join(nav),
-                                  sections="".join(sections)), encoding="utf-8")
-    return index
+    (out / "index.html").write_text(INDEX.format(font=FONT_STACK, intro=html.escape(intro), nav="".join(nav),
+                                                 sections="".join(sections)), encoding="utf-8")

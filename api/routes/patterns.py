@@ -26,7 +26,8 @@ def run_pattern(request: Request, name: str, body: PatternRun) -> Rows:
                     lambda: context(request).model.pattern(name, body.params), lambda a: len(a.result.rows))
     result = found.result
     page = result.rows[body.offset: body.offset + body.limit]
-    return Rows(columns=result.columns, rows=page, total=len(result.rows), limit=body.limit, offset=body.offset)
+    return Rows(columns=result.columns, rows=page, total=len(result.rows), limit=body.limit, offset=body.offset,
+                as_of=found.as_of, params=found.params)
 
 
 @router.post("/{name}/graph", response_model=None, responses=VIEW,

@@ -50,6 +50,8 @@ class GraphIndex:
     """What the graph already holds that a document may refer to."""
     units: dict[str, tuple[str, str]] = field(default_factory=dict)    # name or alias → (label, id)
     leaders: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, unit id) → leader id
+    # (leader id, unit id) → the tenures the graph records there: (relationship id, title)
+    posts: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     regions: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, level) → region id
 
     @classmethod
@@ -67,9 +69,11 @@ class GraphIndex:
                     if known in wanted:
                         index.units.setdefault(known, (label, node_id))
         if people:
-            rows = store.run("UNWIND $names AS nm MATCH (l:Leader {name: nm})-[:HOLDS_POST]->(u) "
-                             "RETURN DISTINCT nm, u.id, l.id", {"names": people}, read_only=True).rows
-            index.leaders = {(name, unit): leader for name, unit, leader in rows}
+            rows = store.run("UNWIND $names AS nm MATCH (l:Leader {name: nm})-[p:HOLDS_POST]->(u) "
+                             "RETURN nm, u.id, l.id, p.id, p.title", {"names": people}, read_only=True).rows
+            for name, unit, leader, post_id, title in rows:
+                index.leaders[(name, unit)] = leader
+                index.posts.setdefault((leader, unit), []).append((post_id, title or ""))
         return index
 
 
@@ -106,6 +110,7 @@ class DocumentRecords:
         self.doc = extraction.document
         self.nodes: dict[tuple[str, str], dict[str, Any]] = {}
         self.rels: list[dict[str, Any]] = []
+        self.known_rels: list[dict[str, Any]] = []  # relationships the graph has: only provenance is added
         self.org_ids: dict[str, tuple[str, str]] = {}
         self.doc_id = "D" + self.doc.sha256[:16]
         self._node("Document", self.doc_id, {"name": self.doc.title or self.doc.name,
@@ -207,11 +212,25 @@ class DocumentRecords:
                 if unit is None or unit[0] not in ("Unit", "OversightBody"):
                     continue
                 titles = post.titles
+                known = self._known_post(leader, unit[1], titles)
+                if known is not None:  # the tenure the graph records: add provenance, keep its facts
+                    self.known_rels.append({"type": "HOLDS_POST", "id": known, "from": leader, "from_label": "Leader",
+                                            "to": unit[1], "to_label": unit[0], "_at": _at(person.spans[:1])})
+                    continue
                 self._rel("HOLDS_POST", ("Leader", leader), unit, {
                     "title": "、".join(titles), "former": post.former,
                     "top_leader": any(t in TOP_TITLES for t in titles) and unit[0] == "Unit",
                     "committee": any(t in _COMMITTEE_TITLES for t in titles)}, person.spans[:1])
         return ids
+
+    def _known_post(self, leader: str, unit: str, titles: list[str]) -> str | None:
+        """The id of the tenure the graph already records for this leader in this unit under one
+        of these titles (a report rarely gives the start date that keys a structured record)."""
+        wanted = set(titles)
+        for post_id, title in self.index.posts.get((leader, unit), []):
+            if post_id and wanted & set(title.split("、")):
+                return post_id
+        return None
 
     def _cases(self, person_ids: dict[str, tuple[str, str]]) -> None:
         for case in self.ex.events.cases:
@@ -284,6 +303,10 @@ class DocumentRecords:
             row = rel_row(record, None, 0)
             row.row["at"] = at
             rels.setdefault((row.type, row.source_label, row.target_label), []).append(row.row)
+        for record in self.known_rels:
+            rels.setdefault((record["type"], record["from_label"], record["to_label"]), []).append(
+                {"id": record["id"], "from": record["from"], "to": record["to"], "p": {}, "line": 0,
+                 "at": record["_at"]})
         return nodes, rels
 
 

@@ -56,6 +56,9 @@ def print_report(report: IngestReport) -> None:
     out.print(f"[bold]导入完成 (ingest done)[/]: {report.files} 个文件 files, 节点 nodes {report.nodes}, "
               f"关系 relationships {report.relationships}, 拒收 rejected {report.rejected}, "
               f"{report.seconds:.1f} 秒 s")
+    for name, encoding in report.encodings.items():
+        if encoding != "utf-8":
+            out.print(f"以 {encoding.upper()} 编码读取 (read as {encoding.upper()}, not UTF-8): {name}")
     if report.rejected:
         for reject in report.first_rejects[:20]:
             err.print(f"[yellow]拒收 (rejected)[/] {reject.message()}", markup=True, highlight=False)

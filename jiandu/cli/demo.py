@@ -37,11 +37,32 @@ class DemoRun:
     answers: dict[str, Answer] = field(default_factory=dict)
 
 
+# how provenance names the sample's files, from whatever folder the demo ran in
+SAMPLE_SOURCES = ["ingest/samples/", "ingest/sample_reports/"]
+
+
+def foreign_data(store: Store) -> tuple[int, int]:
+    """Nodes and relationships the demo did not write: any whose sources are not all the sample's."""
+    where = "WHERE x.sources IS NULL OR NOT all(s IN x.sources WHERE any(p IN $ours WHERE s CONTAINS p))"
+    nodes = store.run(f"MATCH (x) {where} RETURN count(x)", {"ours": SAMPLE_SOURCES}, read_only=True).scalar()
+    rels = store.run(f"MATCH ()-[x]->() {where} RETURN count(x)", {"ours": SAMPLE_SOURCES}, read_only=True).scalar()
+    return int(nodes or 0), int(rels or 0)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     meta = json.loads((SAMPLES / PLANTED_FILE).read_text(encoding="utf-8"))
     out.rule("jiandu 演示 (demo)")
     out.print(f"存储 (store): {args.settings.store}")
     with store_of(args) as store:
+        foreign = foreign_data(store)
+        if any(foreign) and not args.reset:
+            counts = store.counts()
+            err.print(f"[red]存储 {args.settings.store} 中已有并非演示写入的数据，未清空 (the store holds data "
+                      f"the demo did not write; nothing was deleted)[/]: 节点 nodes {sum(counts['nodes'].values())}, "
+                      f"关系 relationships {sum(counts['relationships'].values())}, 其中非样例 not from the sample: "
+                      f"{foreign[0]} 节点 nodes, {foreign[1]} 关系 relationships. 确要清空请加 --reset "
+                      "(to delete it all and build the demo there, add --reset)", highlight=False)
+            return 2
         store.clear()
         try:
             report = ingest_paths(store, [SAMPLES], batch_size=5000, documents=False)
@@ -133,4 +154,6 @@ def demo_report(model: ReadModel, run: DemoRun) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="演示: 用样例数据建图并检测 build the sample graph and run the detections")
     p.add_argument("--out", type=Path, default=Path("out"), help="输出目录 output folder for the report")
+    p.add_argument("--reset", action="store_true",
+                   help="清空存储中的其他数据 delete whatever the store holds, even data the demo did not write")
     p.set_defaults(func=cmd_demo)

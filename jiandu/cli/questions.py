@@ -10,11 +10,11 @@ from typing import Any
 
 from rich.table import Table
 
-from jiandu.cli.output import out, params, print_result, store_of
-from jiandu.queries.library import get, library, on_day
+from jiandu.cli.output import err, out, params, print_result, store_of
+from jiandu.queries.library import REFERENCE_DATES, get, library, on_day
 from jiandu.views import ReadModel, Subgraph
 from jiandu.visualizations.render import write
-from jiandu.visualizations.report import write_report
+from jiandu.visualizations.report import ReportError, write_report
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
@@ -31,8 +31,13 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     query = get(args.name)
+    given = params(args.param)
     with store_of(args) as store:
-        found = ReadModel(store).pattern(query.name, params(args.param))
+        found = ReadModel(store).pattern(query.name, given)
+    if found.as_of is not None:  # with --json/--csv the header goes to stderr, leaving stdout parseable
+        given_day = any(given.get(k) for k in REFERENCE_DATES)
+        whence = "指定 given" if given_day else "数据中最晚的日期 the latest date in the data"
+        (out if args.format == "table" else err).print(f"基准日 as of {found.as_of} ({whence})", highlight=False)
     print_result(found.result, args.format, f"{query.name} · {query.title}")
     return 0
 
@@ -60,16 +65,23 @@ def _literal_param(value: str) -> Any:
         return value
 
 
+VIEWED = {"leader": "Leader", "unit": "Unit", "case": "Case"}
+
+
 def cmd_viz(args: argparse.Namespace) -> int:
     with store_of(args) as store:
         model = ReadModel(store)
         sub: Subgraph
+        if args.kind in VIEWED:
+            target = model.identify(VIEWED[args.kind], args.target)  # a name will do; several: listed
+            if target != args.target:
+                out.print(f"{args.target} → {target}")
         if args.kind == "leader":
-            sub = model.neighbourhood("Leader", args.target, depth=args.depth, limit=args.limit)
+            sub = model.neighbourhood("Leader", target, depth=args.depth, limit=args.limit)
         elif args.kind == "unit":
-            sub = model.unit_tree(args.target, limit=args.limit)
+            sub = model.unit_tree(target, limit=args.limit)
         elif args.kind == "case":
-            sub = model.case_network(args.target, limit=args.limit)
+            sub = model.case_network(target, limit=args.limit)
         else:
             sub = model.pattern_graph(model.pattern(args.target, params(args.param)), limit=args.limit)
     path = write(sub, f"{args.kind} · {args.target}", args.output)
@@ -81,7 +93,11 @@ def cmd_viz(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     dated = {name: on_day(query, args.as_of) for name, query in library().items()}
     with store_of(args) as store:
-        index = write_report(ReadModel(store), args.output, dated)
+        try:
+            index = write_report(ReadModel(store), args.output, dated)
+        except ReportError as exc:
+            err.print(f"[red]{exc}[/]", highlight=False)
+            return 1
     out.print(f"报告已写入 (report written): {index}")
     return 0
 
@@ -108,7 +124,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("viz", help="画网络图 draw an interactive picture (offline HTML)")
     p.add_argument("kind", choices=["leader", "unit", "case", "query"])
-    p.add_argument("target", help="id (leader/unit/case) 或查询名 or a query name")
+    p.add_argument("target", help="id 或名称、拼音 (leader/unit/case: an id, a name, pinyin) 或查询名 or a query name")
     p.add_argument("-o", "--output", type=Path, required=True, help="输出 HTML 文件 output .html")
     p.add_argument("--depth", type=int, default=1, help="leader: 1–3 hops")
     p.add_argument("--limit", type=int, default=2000, help="最多节点 node limit")

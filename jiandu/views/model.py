@@ -12,7 +12,7 @@ from typing import Any
 
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.graph.store import Store
-from jiandu.queries.library import Answer, QueryError, answer
+from jiandu.queries.library import Answer, QueryError, answer, data_day, get
 from jiandu.views.expand import expand, neighbours
 from jiandu.views.hubs import PER_NODE, HubRows
 from jiandu.views.pinyin import PinyinIndex, is_pinyin_query
@@ -25,6 +25,14 @@ ID_COLUMNS = {
     "body_id": ("OversightBody",), "case_id": ("Case",), "case_ids": ("Case",), "other_id": ("Case",),
     "clue_ids": ("Clue",), "finding_ids": ("Finding",), "region_id": ("Region",), "with_id": tuple(ONTOLOGY.nodes),
 }
+
+
+class Ambiguous(QueryError):
+    """A name that fits several nodes: ``candidates`` lists them (id, name)."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str]]):
+        super().__init__(message)
+        self.candidates = candidates
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class ReadModel:
     store: Store
     hubs: HubRows = field(default_factory=HubRows)
     pinyin: PinyinIndex = field(default_factory=PinyinIndex)
+    _day: tuple[str | None, str | None] | None = field(default=None, repr=False)  # (version, the data's day)
 
     # -- search ----------------------------------------------------------------------------
     def search(self, q: str, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -80,6 +89,31 @@ class ReadModel:
                 "RETURN n.id, n.name, n.aliases LIMIT $limit", {"q": q, "limit": limit}, read_only=True).rows
             found += [{"id": i, "label": lb, "name": n, "aliases": a or []} for i, n, a in rows]
         return found[:limit]
+
+    def identify(self, label: str, text: str, limit: int = 20) -> str:
+        """The id of the one `label` node that `text` names: its id, else its exact name or alias,
+        else the only one whose name starts with it, spells it in pinyin, or contains it.
+        Raises ``Ambiguous`` with the candidates when several fit, QueryError when none does."""
+        exact = self.store.run(
+            f"MATCH (n:{label}) WHERE n.id = $t OR n.name = $t OR $t IN coalesce(n.aliases, []) "
+            "RETURN n.id, n.name, n.id = $t ORDER BY n.id LIMIT $limit", {"t": text, "limit": limit},
+            read_only=True).rows
+        by_id = [row for row in exact if row[2]]
+        if by_id:
+            return by_id[0][0]
+        found = [(i, n) for i, n, _ in exact]
+        if not found:
+            found = [(hit["id"], hit["name"]) for hit in self.search(text, label, limit)]
+        if not found:
+            found = [tuple(row) for row in self.store.run(
+                f"MATCH (n:{label}) WHERE n.name CONTAINS $t RETURN n.id, n.name ORDER BY n.id LIMIT $limit",
+                {"t": text, "limit": limit}, read_only=True).rows]
+        if len(found) == 1:
+            return found[0][0]
+        if not found:
+            raise QueryError(f"没有名为或编号为 {text!r} 的 {label} (no {label} with this id or name)")
+        listed = "; ".join(f"{i} {n}" for i, n in found)
+        raise Ambiguous(f"{text!r} 对应多个 {label}，请用 id (several match; use an id): {listed}", found)
 
     # -- neighbourhoods ------------------------------------------------------------------
     def neighbourhood(self, label: str, node_id: str, depth: int = 1, types: set[str] | None = None,
@@ -154,9 +188,18 @@ class ReadModel:
         return sub
 
     # -- named patterns ------------------------------------------------------------------
+    def data_day(self) -> str | None:
+        """The latest date the data has seen (``queries.library.data_day``), read once per graph version."""
+        version = self.store.version()
+        if self._day is None or version is None or self._day[0] != version:
+            self._day = (version, data_day(self.store))
+        return self._day[1]
+
     def pattern(self, name: str, params: dict[str, Any] | None = None) -> Answer:
         """A named query's answer: the query, the parameters in force, and its rows."""
-        return answer(name, self.store, params or {})
+        given = params or {}
+        latest = self.data_day() if get(name).needs_latest(given) else None
+        return answer(name, self.store, given, latest)
 
     def pattern_graph(self, found: Answer, limit: int = 500, version: str | None = None) -> Subgraph:
         """The nodes an answer names (highlighted), with the relationships among and around them."""
@@ -168,7 +211,7 @@ class ReadModel:
                     if node_id is not None:
                         for label in labels:
                             wanted[label].add(node_id)
-        sub = Subgraph(version=version or self.store.version())
+        sub = Subgraph(version=version or self.store.version(), as_of=found.as_of)
         for label, ids in wanted.items():
             self._add_nodes(sub, label, sorted(ids), limit, highlight=True)
         self._expand(sub, set(sub.highlight), None, limit)

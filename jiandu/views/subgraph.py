@@ -16,6 +16,7 @@ class Subgraph:
     highlight: set[Key] = field(default_factory=set)
     left_out: int = 0  # nodes that the limit kept out
     version: str | None = None  # the store's version when reading began (None: nothing is cached)
+    as_of: str | None = None  # the reference date of the answer it shows, for a pattern's picture
 
     def add_node(self, label: str, props: dict[str, Any]) -> Key:
         key = (label, props["id"])
@@ -30,4 +31,5 @@ class Subgraph:
             "edges": [{"source": s[1], "source_label": s[0], "target": t[1], "target_label": t[0], "type": rtype,
                        "properties": props} for (s, rtype, t, _), props in self.edges.items()],
             "left_out": self.left_out,
+            "as_of": self.as_of,
         }
