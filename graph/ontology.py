@@ -205,13 +205,6 @@ class Ontology:
                 out[getattr(kind, "label", None) or kind.type] = (isinstance(kind, RelType), names)
         return out
 
-    def date_properties(self) -> set[str]:
-        """Names of every date-typed property, on nodes or relationships."""
-        names = set()
-        for kind in (*self.nodes.values(), *self.relationships.values()):
-            names.update(p.name for p in kind.properties.values() if p.type == "date")
-        return names
-
 
 def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
     props = {}
