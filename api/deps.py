@@ -9,7 +9,6 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
@@ -18,6 +17,7 @@ from fastapi.security import APIKeyHeader
 from jiandu.api.audit import AuditLog
 from jiandu.api.keys import Key, KeyStore
 from jiandu.graph.cache import FolderCache
+from jiandu.graph.connect import data_folder
 from jiandu.graph.store import Store
 from jiandu.settings import Settings
 from jiandu.views import ReadModel
@@ -31,21 +31,13 @@ HUB_SETTLE_SECONDS = 10.0  # a graph written to must stay unchanged this long be
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="jiandu keys create --role …")
 
 
-def data_folder(settings: Settings, store: Store) -> Path:
-    """Where keys, the audit log, caches and rejects live: the settings', else the embedded store's
-    folder, else ./.jiandu."""
-    server = getattr(store, "server", None)
-    folder = settings.data_dir or (server.path if server is not None else Path(".jiandu"))
-    return Path(folder).resolve()
-
-
 class Context:
     """What every request needs: the store and its read model, the keys, the audit log, the caches."""
 
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
-        self.data_dir = data_dir = data_folder(settings, store)
+        self.data_dir = data_dir = data_folder(store, settings)
         self.keys = KeyStore(data_dir / "api_keys.json")
         self.audit = AuditLog(data_dir / "audit.jsonl")
         # one folder per store and graph, so servers of different graphs never read each other's views

@@ -12,6 +12,7 @@ The URL comes from ``--store``, else the JIANDU_STORE environment variable, else
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jiandu.graph.store import GRAPH_NAME, Store, StoreError
@@ -51,3 +52,11 @@ def open_store(url: str | None = None, *, graph: str = GRAPH_NAME, settings: Set
         f"无法识别的存储地址 (unknown store URL) {url!r}: "
         "use falkordb+embedded://PATH, falkordb://HOST:PORT or neo4j://HOST:PORT"
     )
+
+
+def data_folder(store: Store, settings: Settings | None = None) -> Path:
+    """Where keys, the audit log, caches and rejects live: the settings' data folder, else the
+    embedded store's own folder, else ./.jiandu."""
+    server = getattr(store, "server", None)
+    folder = (settings or Settings()).data_dir or (server.path if server is not None else Path(".jiandu"))
+    return Path(folder).resolve()

@@ -9,7 +9,8 @@ from pathlib import Path
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from jiandu.cli.output import counts_table, data_dir, err, out, store_of
+from jiandu.cli.output import counts_table, err, out, store_of
+from jiandu.graph.connect import data_folder
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.graph.schema import describe
 from jiandu.graph.store import Store
@@ -40,7 +41,7 @@ def ingest_paths(store: Store, paths: list[Path], batch_size: int, documents: bo
     records = [p for p in paths if p.is_dir() or not is_document(p)]
     files = list(structured_files(records))
     total = sum(f.stat().st_size for f in files if f.exists()) * 2  # two passes: nodes, then relationships
-    rejects_dir = data_dir(store) / "rejects"
+    rejects_dir = data_folder(store) / "rejects"
     with Progress(TextColumn("导入 ingest"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingest", total=total or None)

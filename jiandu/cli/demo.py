@@ -12,7 +12,8 @@ from pathlib import Path
 from rich.table import Table
 
 from jiandu.cli.data import ingest_paths, print_report
-from jiandu.cli.output import counts_table, data_dir, err, out, print_result, store_of
+from jiandu.cli.output import counts_table, err, out, print_result, store_of
+from jiandu.graph.connect import data_folder
 from jiandu.graph.store import Result, Store
 from jiandu.ingest.generator import PLANTED_FILE
 from jiandu.ingest.loader import IngestAborted
@@ -123,7 +124,7 @@ def demo_documents(model: ReadModel, run: DemoRun) -> None:
 def _demo_reports(store: Store) -> bool:
     """Ingest the sample report and show which of its people and cases joined the sample graph."""
     docs = list(document_files([SAMPLE_REPORTS]))
-    report = ingest_documents(store, docs, rejects_dir=data_dir(store) / "rejects")
+    report = ingest_documents(store, docs, rejects_dir=data_folder(store) / "rejects")
     out.print(f"[bold]报告抽取入图 (reports ingested)[/]: {len(docs)} 篇 documents, 节点 nodes {report.nodes}, "
               f"关系 relationships {report.relationships}, 拒收 rejected {report.rejected}")
     linked = store.run(

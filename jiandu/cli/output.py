@@ -6,7 +6,6 @@ import argparse
 import csv
 import json
 import sys
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -23,12 +22,6 @@ err = Console(stderr=True, soft_wrap=True)
 def store_of(args: argparse.Namespace) -> Store:
     """The store the command line names (--store, else the settings')."""
     return open_store(settings=args.settings)
-
-
-def data_dir(store: Store) -> Path:
-    """Where rejects and other run files go: the embedded data folder, else ./.jiandu."""
-    server = getattr(store, "server", None)
-    return server.path if server is not None else Path(".jiandu").resolve()
 
 
 def params(pairs: list[str] | None) -> dict[str, str]:
