@@ -14,9 +14,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiandu.api.deps import Context
+from jiandu.api.names import UnknownPatterns, not_found_body
 from jiandu.api.routes import ROUTERS
 from jiandu.graph.connect import open_store
 from jiandu.graph.store import QueryTimeout, Store, StoreError, WriteRefused
@@ -46,9 +49,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 ctx.audit.close()
                 ctx.store.close()
 
-    app = FastAPI(title="jiandu 监督图谱 API", version="1", description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc with Swagger UI and ReDoc served from the package, not from a CDN
+    app = FastAPIOffline(title="jiandu 监督图谱 API", version="1", description=DESCRIPTION, lifespan=lifespan)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(UnknownPatterns)
     if store is not None:
         app.state.ctx = Context(store, settings)
     _add_error_handlers(app)
@@ -73,7 +78,26 @@ def _serving_context(store: Store, settings: Settings) -> Context:
     return ctx
 
 
+def _templates(app: FastAPI, path: str) -> list[str]:
+    """Every documented path, its {parameters} filled from `path` where the two have as many parts."""
+    parts = path.split("/")
+    found = []
+    for template in app.openapi()["paths"]:
+        pieces = template.split("/")
+        if len(pieces) == len(parts):
+            pieces = [p if t.startswith("{") else t for t, p in zip(pieces, parts, strict=True)]
+        found.append("/".join(pieces))
+    return found
+
+
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404 and "endpoint" not in request.scope:  # no route has this path
+            return Response(not_found_body("路径", "path", request.url.path, _templates(app, request.url.path)),
+                            status_code=404, media_type="application/json")
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError):
         return JSONResponse({"detail": str(exc)}, status_code=400)

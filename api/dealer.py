@@ -27,6 +27,7 @@ from typing import Any
 import uvicorn
 
 from jiandu.api.app import create_app
+from jiandu.api.protocol import JsonErrorsProtocol
 from jiandu.settings import Settings
 
 OPENED, CLOSED, READY = b"+", b"-", b"!"
@@ -139,7 +140,7 @@ def _hear(worker: _Worker) -> bool:
 
 # -- in the worker process -----------------------------------------------------------------
 def _run_worker(channel: socket.socket, settings: Settings) -> None:
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
+    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False, http=JsonErrorsProtocol)
     _Server(config, channel).run()
 
 

@@ -56,6 +56,9 @@ class CypherRows(Table):
     truncated: bool = Field(description="是否因行数上限截断 cut at the row cap")
     row_cap: int
     timeout_ms: int
+    warnings: list[str] = Field(default_factory=list,
+                                description="可能误导之处: 方言差异、本体中没有的名称 what may mislead: dialect "
+                                            "differences, names the ontology lacks")
 
 
 class IngestRequest(BaseModel):

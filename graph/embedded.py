@@ -150,6 +150,15 @@ class EmbeddedServer:
         _exit_on_sigterm()
         return self.socket
 
+    def start(self) -> int:
+        """Start the server if it is not running, without a lease: it runs until `stop` (or until
+        the last lease holder leaves). Returns its pid."""
+        with self._locked():
+            if self.server_pid() is None or not self._ping():
+                self._clean_stale()
+                self._start()
+            return self.server_pid() or 0
+
     def release(self) -> None:
         """Drop our lease; the last client out stops the server."""
         if self._lease is None:

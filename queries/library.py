@@ -7,6 +7,7 @@ Header format (``//`` comment lines at the top of the file)::
     // en: One sentence saying what it answers.
     // param min_leaders: int = 3 (min 1) · 最少涉案人数 minimum distinct leaders
     // param as_of: date = latest · 基准日 the day "now" means
+    // param level: str = null in Unit.admin_level · 行政层级   (only the values the ontology lists)
     // column unit_id · 单位 id
     // requires: case_id Case          (the id must name an existing Case; "optional" after it:
     //                                   only when given)
@@ -41,7 +42,8 @@ from jiandu.graph.store import Result, Store
 from jiandu.queries import finishing
 
 QUERY_DIR = Path(__file__).resolve().parent
-_PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*·\s*(.*)$")
+_PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*"
+                    r"(?:in\s+(\w+)\.(\w+))?\s*·\s*(.*)$")
 _LET = re.compile(r"^let:\s*(\w+)\s*=\s*(\w+)\s*-\s*(\w+)\s+(years|months|days)$")
 
 
@@ -66,6 +68,7 @@ class Param:
     default: Any
     minimum: int | None
     doc: str
+    values: tuple[str, ...] = ()  # the allowed values, from the ontology property the header names
 
     def convert(self, raw: Any) -> Any:
         """Check and convert one value (a string from the command line, or a Python value)."""
@@ -81,6 +84,9 @@ class Param:
         if self.minimum is not None and value < self.minimum:
             raise QueryError(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
                              f"{self.minimum}): {raw!r}")
+        if self.values and value not in self.values:
+            raise QueryError(f"参数 {self.name} 只能取 {'/'.join(self.values)} (parameter {self.name} must be one "
+                             f"of {', '.join(self.values)}): {raw!r}")
         return value
 
     def default_value(self, latest: str | None) -> Any:
@@ -176,8 +182,9 @@ def parse(path: Path) -> NamedQuery:
             m = _PARAM.match(entry)
             if not m:
                 raise ValueError(f"{path.name}: cannot read {entry!r}")
-            pname, ptype, default, minimum, doc = m.groups()
-            params[pname] = Param(pname, ptype, default, int(minimum) if minimum else None, doc.strip())
+            pname, ptype, default, minimum, kind, prop, doc = m.groups()
+            params[pname] = Param(pname, ptype, default, int(minimum) if minimum else None, doc.strip(),
+                                  _allowed(path, kind, prop))
         elif entry.startswith("column "):
             cname, _, doc = entry[len("column "):].partition("·")
             columns[cname.strip()] = doc.strip()
@@ -194,6 +201,16 @@ def parse(path: Path) -> NamedQuery:
     if name != path.stem:
         raise ValueError(f"{path.name}: header names {name!r}")
     return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), finish, tuple(derived), path)
+
+
+def _allowed(path: Path, kind: str | None, prop: str | None) -> tuple[str, ...]:
+    """The values of the ontology property `kind.prop` (``in Unit.admin_level`` in a header)."""
+    if kind is None:
+        return ()
+    spec = ONTOLOGY.nodes.get(kind) or ONTOLOGY.relationships.get(kind)
+    if spec is None or prop not in spec.properties or not spec.properties[prop].values:
+        raise ValueError(f"{path.name}: {kind}.{prop} is not an ontology property with listed values")
+    return spec.properties[prop].values
 
 
 @cache

@@ -1,7 +1,7 @@
 // regional_outliers · 区域性腐败 regional outliers
 // zh: 某层级的每个行政区：窗口内涉案领导干部占在任（窗口内任过职）领导干部的比例，与同一上级之下其他兄弟行政区的均值之差，以兄弟行政区的标准差计。
 // en: For each region of a level, leaders involved in cases opened in the window over all leaders who held a post there during the window (units in the region or below it), compared with its sibling regions: (rate − siblings' mean) / siblings' population standard deviation. z is null with fewer than two siblings or no spread among them.
-// param level: str = 县 · 行政层级 region level (省/市/县/乡)
+// param level: str = 县 in Region.level · 行政层级 region level (省/市/县/乡)
 // param since: date = 2000-01-01 · 窗口起 window start
 // param until: date = latest · 窗口止 window end
 // param min_z: float = null · 只列出 z 不低于此值的 only rows with z at least this

@@ -2,7 +2,7 @@
 // zh: 单位的政治生态指标：months 个月内涉及本单位的案件数、一把手是否涉案、每名在任领导的被反映线索数、逾期整改问题数、在任领导中接受过监督的比例，以及综合得分（0–100，越高越需关注）。
 // en: For one unit, or every unit of a level ranked, the indicators behind a political-ecology portrait over the last `months` months: cases concerning the unit, whether a 一把手 of the time was involved, clues per current leader (clues received in the window about each current leader, counted per leader, plus those about the unit), overdue findings, and supervision coverage (share of current leaders with at least one supervisory act). score = 30·min(cases,3)/3 + 20·top_involved + 15·min(clue_density,1) + 15·min(overdue,5)/5 + 20·(1 − coverage); 0–100, higher needs more attention; a unit with no current leaders has coverage 1 (no one left unsupervised) and clue density 0.
 // param unit_id: str = null · 单位 id（空则按层级排名）one unit, or all
-// param level: str = null · 行政层级 only units of this admin level (省/市/县/乡/村)
+// param level: str = null in Unit.admin_level · 行政层级 only units of this admin level (省/市/县/乡/村)
 // param months: int = 12 (min 1) · 月数 window in months
 // param as_of: date = latest · 基准日 the day "now" means
 // param limit: int = 50 (min 1) · 最多行数 rows at most, highest score first

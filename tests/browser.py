@@ -20,8 +20,10 @@ class Visit:
     text: str = ""
 
 
-def visit(page_path: Path, screenshot: Path | None = None, wait_drawn: bool = True, timeout_ms: int = 30_000) -> Visit:
-    """Open a local page offline; every non-file request is blocked and counted."""
+def visit(page_path: Path | str, screenshot: Path | None = None, wait_drawn: bool = True, timeout_ms: int = 30_000,
+          wait_for: str | None = None) -> Visit:
+    """Open a local page offline; every request but for files (or, for a page given as a URL, its own
+    origin: a server of ours on loopback) is blocked and counted."""
     import time
 
     from playwright.sync_api import sync_playwright
@@ -30,10 +32,15 @@ def visit(page_path: Path, screenshot: Path | None = None, wait_drawn: bool = Tr
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1300, "height": 900}, offline=True)
+            served = isinstance(page_path, str)  # a URL of our own server: loopback must stay reachable
+            context = browser.new_context(viewport={"width": 1300, "height": 900}, offline=not served)
+
+            own = ("file:", "data:", "about:")
+            if served:
+                own += (page_path.split("/", 3)[0] + "//" + page_path.split("/", 3)[2] + "/",)
 
             def route(r):
-                if r.request.url.startswith(("file:", "data:", "about:")):
+                if r.request.url.startswith(own):
                     r.continue_()
                 else:
                     result.external.append(r.request.url)
@@ -45,8 +52,10 @@ def visit(page_path: Path, screenshot: Path | None = None, wait_drawn: bool = Tr
             page.on("pageerror", lambda e: result.console_errors.append(str(e)))
             page.on("requestfailed", lambda r: result.failed.append(r.url))
             started = time.perf_counter()
-            page.goto(page_path.resolve().as_uri())
-            if wait_drawn:
+            page.goto(page_path if isinstance(page_path, str) else page_path.resolve().as_uri())
+            if wait_for:
+                page.wait_for_selector(wait_for, timeout=timeout_ms)
+            elif wait_drawn:
                 page.wait_for_selector("body[data-drawn='1']", state="attached", timeout=timeout_ms)
                 result.drawn_ms = (time.perf_counter() - started) * 1000
             else:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from jiandu.api.app import create_app
 from jiandu.api.keys import KeyStore
 from jiandu.ingest.loader import ingest
+from jiandu.queries.library import data_day
 from jiandu.settings import Settings
 
 META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
@@ -103,7 +104,7 @@ def test_views_and_patterns(api):
     assert client.post("/api/v1/patterns/same_level_gaps", json={"limit": 5000}, headers=h).status_code == 422
     bad = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"months": -1}}, headers=h)
     assert bad.status_code == 400 and "must be ≥ 1" in bad.json()["detail"]
-    assert client.post("/api/v1/patterns/nope", json={}, headers=h).status_code == 400
+    assert client.post("/api/v1/patterns/nope", json={}, headers=h).status_code == 404
     graph = client.post("/api/v1/patterns/collapse_clusters/graph", json={"params": {"until": AS_OF}}, headers=h).json()
     assert set(planted["collapse_clusters"][0]["leaders"]) <= {n["id"] for n in graph["nodes"]}
     unit_name = tree["nodes"][0]["name"]
@@ -413,3 +414,58 @@ def test_a_server_process_freezes_what_it_holds_at_start(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.split()[-1]) > 50_000  # FastAPI, pydantic, the ontology, the store client …
+
+
+def test_answers_carry_the_data_day_by_default_and_take_another(api):
+    client, tokens, _, _, store = api
+    h = _h(tokens["viewer"])
+    day = data_day(store)
+    rows = client.post("/api/v1/patterns/audit_gaps", json={}, headers=h).json()
+    assert rows["as_of"] == day and rows["params"]["as_of"] == day
+    assert day in (SAMPLES / "Audit.csv").read_text(encoding="utf-8") + (SAMPLES / "Case.csv").read_text(
+        encoding="utf-8") + (SAMPLES / "SUPERVISED.csv").read_text(encoding="utf-8")
+    other = client.post("/api/v1/patterns/audit_gaps", json={"params": {"as_of": "2020-01-01"}}, headers=h).json()
+    assert other["as_of"] == "2020-01-01"
+    graph = client.post("/api/v1/patterns/audit_gaps/graph", json={}, headers=h).json()
+    assert graph["as_of"] == day
+
+
+def test_cypher_answers_say_what_may_mislead(api):
+    client, tokens, *_ = api
+    h = _h(tokens["investigator"])
+    body = client.post("/api/v1/cypher", json={"query": "MATCH (l:Leadr) RETURN l.nmae"}, headers=h).json()
+    assert body["rows"] == [] and any("Leadr" in w and "Leader" in w for w in body["warnings"])
+    assert any("nmae" in w for w in body["warnings"])
+    body = client.post("/api/v1/cypher", json={"query": "RETURN date('2026-06-30') - duration({months: 4}) AS d"},
+                       headers=h).json()
+    assert any("日期运算" in w and "$" in w for w in body["warnings"])
+    clean = client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=h).json()
+    assert clean["warnings"] == []
+    bad = client.post("/api/v1/patterns/unit_portrait", json={"params": {"level": "county"}}, headers=h)
+    assert bad.status_code == 400 and "省" in bad.json()["detail"] and "村" in bad.json()["detail"]
+
+
+def test_types_may_be_listed_with_commas(api):
+    client, tokens, *_ = api
+    h = _h(tokens["viewer"])
+    leader = META["planted"]["collapse_clusters"][0]["top_leader"]
+    url = f"/api/v1/leaders/{leader}/neighbourhood"
+    commas = client.get(f"{url}?types=HOLDS_POST,INVOLVED_IN", headers=h).json()
+    repeated = client.get(f"{url}?types=HOLDS_POST&types=INVOLVED_IN", headers=h).json()
+    assert {e["type"] for e in commas["edges"]} == {"HOLDS_POST", "INVOLVED_IN"}
+    assert commas["nodes"] == repeated["nodes"] and commas["edges"] == repeated["edges"]
+    wrong = client.get(f"{url}?types=HOLDS_POST,INVOLVED", headers=h)
+    assert wrong.status_code == 400 and "INVOLVED_IN" in wrong.json()["detail"]
+
+
+def test_unknown_names_are_refused_before_the_body_with_close_matches(api):
+    client, tokens, *_ = api
+    h = {**_h(tokens["viewer"]), "content-type": "application/json"}
+    # the body is not JSON: had it been read, the answer would be 422
+    refused = client.post("/api/v1/patterns/colapse_clusters", content=b"{not json" * 1000, headers=h)
+    assert refused.status_code == 404 and "collapse_clusters" in refused.json()["did_you_mean"]
+    known = client.post("/api/v1/patterns/collapse_clusters", content=b"{not json", headers=h)
+    assert known.status_code == 422
+    lost = client.get("/api/v1/leaders/L1/neighborhood", headers=h)
+    assert lost.status_code == 404 and "/api/v1/leaders/L1/neighbourhood" in lost.json()["did_you_mean"]
+    assert client.get("/api/v1/leaders/L-NOPE/file", headers=h).status_code in (400, 404)

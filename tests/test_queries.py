@@ -112,7 +112,7 @@ def test_cli_query_cypher_and_listing(tmp_path):
     piped = _cli("--store", url, "cypher", "--json", stdin="MATCH (c:Case) RETURN count(c) AS n")
     assert json.loads(piped.stdout) == [{"n": META["counts"]["Case"]}]
     write = _cli("--store", url, "cypher", "CREATE (:Leader {id: 'x', name: 'x'})")
-    assert write.returncode == 1 and "read-only" in write.stderr
+    assert write.returncode == 2 and "not allowed in read mode" in write.stderr  # the guard, before the engine
     count = _cli("--store", url, "cypher", "MATCH (l:Leader) RETURN count(l) AS n", "--json")
     assert json.loads(count.stdout) == [{"n": META["counts"]["Leader"]}]
 
@@ -194,3 +194,13 @@ def test_engine_agrees_with_networkx(store, tmp_path, kind, spec):
             assert Counter(map(_norm, got)) == Counter(map(_norm, want)), f"{name} {params}"
             checked += 1
     assert checked >= (20 if kind != "empty" else 18)
+
+
+def test_the_library_draws_no_warnings_and_misspellings_do():
+    from jiandu.queries.lint import lint
+
+    for name, query in library().items():
+        assert lint(query.cypher) == [], name
+    assert [w.construct for w in lint("MATCH (u:Unit)<-[:OVERSES]-(b) WHERE u.kidn = '党委' RETURN b")] == [
+        "关系类型 relationship type OVERSES", "属性 property kidn"]
+    assert lint("MATCH (l:Leader) WHERE l.name = 'Leadr:x' // l.nmae\nRETURN l") == []  # strings, comments

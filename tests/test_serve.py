@@ -3,6 +3,7 @@ workers, connections dealt out evenly, and nothing left running after Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from browser import CHROMIUM, visit
 from conftest import ROOT, SAMPLES
 
 from jiandu.api.keys import KeyStore
@@ -19,6 +22,9 @@ from jiandu.cli.service import default_workers
 from jiandu.graph.connect import open_store
 from jiandu.graph.embedded import EmbeddedServer
 from jiandu.ingest.loader import ingest
+
+SHOTS = ROOT / "out" / "test-screenshots"
+needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 
 
 def _free_port() -> int:
@@ -168,3 +174,47 @@ def test_workers_that_cannot_start_stop_the_server_with_a_message(tmp_path):
     done = subprocess.run([sys.executable, "-m", "jiandu", "--store", dead, "serve", "--port", str(port),
                            "--workers", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "停止服务 (stopping)" in done.stderr
+
+
+def _raw(port: int, request: bytes) -> tuple[str, bytes]:
+    """Send bytes as they are (no client library would send raw UTF-8 in a URL); the head and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.decode("latin-1"), body
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_raw_chinese_in_a_url_gets_a_json_error(tmp_path, workers):
+    db = _sample_db(tmp_path)
+    port = _free_port()
+    server = _serve(db, port, "--workers", workers)
+    try:
+        head, body = _raw(port, "GET /api/v1/search?q=王 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert head.startswith("HTTP/1.1 400") and "application/json" in head.lower()
+        assert "URL 编码" in json.loads(body)["detail"]
+    finally:
+        _stop(server, _workers(server.pid), db)
+
+
+@needs_browser
+def test_docs_work_offline_and_health_follows_the_store(tmp_path):
+    db = _sample_db(tmp_path)
+    port = _free_port()
+    server = _serve(db, port, "--workers", "1")
+    try:
+        seen = visit(f"http://127.0.0.1:{port}/docs", SHOTS / "docs.png", wait_for=".opblock-summary-path")
+        assert seen.external == [] and seen.failed == [] and seen.console_errors == []
+        assert "/api/v1/cypher" in seen.text and "jiandu" in seen.text
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        EmbeddedServer(db).stop()  # as `jiandu server stop` does
+        down = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30)
+        assert down.status_code == 503 and down.json()["status"] == "down"
+        EmbeddedServer(db).start()  # as `jiandu server start` does: the API reconnects by itself
+        back = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30)
+        assert back.status_code == 200 and back.json()["status"] == "ok" and back.json()["nodes"] > 0
+    finally:
+        _stop(server, _workers(server.pid), db)

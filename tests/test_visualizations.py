@@ -12,8 +12,10 @@ from conftest import ROOT, SAMPLES
 
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.ingest.loader import ingest
+from jiandu.queries.library import QueryError, data_day, library
 from jiandu.views import ReadModel
 from jiandu.visualizations import render
+from jiandu.visualizations.report import ReportError, write_report
 
 META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
 SHOTS = ROOT / "out" / "test-screenshots"
@@ -106,3 +108,29 @@ def test_query_view_and_report_open_offline(tmp_path):
     assert viz.returncode == 0 and (tmp_path / "case.html").exists()
     case = visit(tmp_path / "case.html", SHOTS / "case.png")
     assert case.external == [] and case.failed == [] and case.console_errors == []
+
+
+def test_a_failing_report_leaves_no_partial_output_and_keeps_a_foreign_folder(sample, tmp_path):
+    target = tmp_path / "report"
+    model = ReadModel(sample)
+    names = list(library())
+    with pytest.raises(QueryError):  # the last query fails after the others' pages were written
+        write_report(model, target, {names[-1]: {"no_such_parameter": 1}})
+    assert not target.exists() and list(tmp_path.glob(".report*")) == []
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ReportError):
+        write_report(model, mine, {})
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    index = write_report(model, target, {})
+    again = write_report(model, target, {})  # a report it wrote earlier is replaced whole
+    assert index == again and all(f"src='{n}.html'" in index.read_text(encoding="utf-8") for n in names)
+
+
+def test_pictures_say_the_day_they_stand_for(sample):
+    model = ReadModel(sample)
+    found = model.pattern("audit_gaps", {})
+    assert found.as_of == data_day(sample) and found.as_of is not None
+    html = render.page(model.pattern_graph(found), "audit_gaps")
+    assert f'基准日 <span class="as-of">{found.as_of}</span>' in html

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
-from jiandu.api import guard
 from jiandu.api.deps import audited, context, require
 from jiandu.api.schemas import CypherRequest, CypherRows
+from jiandu.queries import guard
+from jiandu.queries.lint import lint
 
 router = APIRouter(prefix="/api/v1", tags=["cypher 只读查询"], dependencies=[Depends(require("investigator"))])
 
@@ -26,4 +27,4 @@ def run_cypher(request: Request, body: CypherRequest) -> CypherRows:
     result = audited(request, {"query": body.query, "params": body.params}, run, lambda r: len(r.rows))
     cap = min(body.limit, ctx.settings.max_rows)
     return CypherRows(columns=result.columns, rows=result.rows[:cap], truncated=len(result.rows) > cap, row_cap=cap,
-                      timeout_ms=timeout_ms)
+                      timeout_ms=timeout_ms, warnings=[str(w) for w in lint(body.query)])

@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api/v1/patterns", tags=["patterns 检测查询"], de
 @router.get("", summary="检测查询列表 the named patterns")
 def list_patterns() -> list[PatternInfo]:
     return [PatternInfo(name=q.name, title=q.title, zh=q.zh, en=q.en, columns=q.columns,
-                        parameters={p.name: {"type": p.type, "default": p.default, "min": p.minimum, "doc": p.doc}
+                        parameters={p.name: {"type": p.type, "default": p.default, "min": p.minimum, "doc": p.doc,
+                                              "values": list(p.values) or None}
                                     for p in q.params.values()}) for q in library().values()]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -14,7 +15,7 @@ from jiandu.views import Subgraph
 
 router = APIRouter(prefix="/api/v1", tags=["views 关系视图"], dependencies=[Depends(require("viewer"))])
 LabelName = Literal[tuple(ONTOLOGY.nodes)]  # type: ignore[valid-type]
-TYPES = Query(None, description="只经由这些关系 only these relationship types")
+TYPES = Query(None, description="只经由这些关系 only these relationship types: types=A,B 或 or types=A&types=B")
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
@@ -25,13 +26,11 @@ async def leader_neighbourhood(request: Request, leader_id: str, depth: int = Qu
                                since: str | None = Query(None, pattern=DAY),
                                until: str | None = Query(None, pattern=DAY),
                                limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
-    unknown = sorted(set(types or ()) - set(ONTOLOGY.relationships))
-    if unknown:
-        raise HTTPException(400, f"未知关系类型 (unknown relationship types): {', '.join(unknown)}")
+    types = relationship_types(types)
 
     def build(version: str | None) -> Subgraph:
         sub = context(request).model.neighbourhood("Leader", leader_id, depth=depth,
-                                                   types=set(types) if types else None, limit=limit,
+                                                   types=set(types) or None, limit=limit,
                                                    version=version)
         if since or until:  # date window: keep relationships whose own date falls inside it
             sub.edges = {k: p for k, p in sub.edges.items()
@@ -56,6 +55,18 @@ def unit_portrait(request: Request, unit_id: str, months: int = Query(12, ge=1),
     found = audited(request, {"unit_portrait": unit_id, **given},
                     lambda: context(request).model.unit_portrait(unit_id, given), lambda _: 1)
     return UnitPortraitOut(unit=found.unit, indicators=found.indicators, as_of=found.as_of)
+
+
+def relationship_types(given: list[str] | None) -> list[str]:
+    """`types=A,B` and `types=A&types=B` alike, checked against the ontology, sorted."""
+    names = sorted({t.strip() for value in given or () for t in value.split(",") if t.strip()})
+    unknown = [t for t in names if t not in ONTOLOGY.relationships]
+    if unknown:
+        hints = {t: difflib.get_close_matches(t, list(ONTOLOGY.relationships), n=2) for t in unknown}
+        said = "; ".join(f"{t}" + (f" (是否指 did you mean {', '.join(h)}?)" if h else "") for t, h in hints.items())
+        raise HTTPException(400, f"未知关系类型 (unknown relationship types): {said}; "
+                                 f"已知 known: {', '.join(ONTOLOGY.relationships)}")
+    return names
 
 
 def _in_window(day: str | None, since: str | None, until: str | None) -> bool:

@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from jiandu.cli.output import err, out, params, print_result, store_of
+from jiandu.queries import guard
 from jiandu.queries.library import REFERENCE_DATES, get, library, on_day
-from jiandu.views import ReadModel, Subgraph
+from jiandu.queries.lint import lint
+from jiandu.views import Ambiguous, ReadModel, Subgraph
 from jiandu.visualizations.render import write
 from jiandu.visualizations.report import ReportError, write_report
 
@@ -23,7 +26,8 @@ def cmd_queries(args: argparse.Namespace) -> int:
     table.add_column("说明 what it answers", overflow="fold")
     table.add_column("参数 parameters", overflow="fold")
     for q in library().values():
-        shown = ", ".join(f"{p.name}={p.default}" for p in q.params.values())
+        shown = ", ".join(f"{p.name}={p.default}" + (f" ({'/'.join(p.values)})" if p.values else "")
+                          for p in q.params.values())
         table.add_row(q.name, f"{q.title}\n{q.zh}", shown)
     out.print(table)
     return 0
@@ -50,6 +54,13 @@ def cmd_cypher(args: argparse.Namespace) -> int:
     else:
         text = args.text
     given = {k: _literal_param(v) for k, v in params(args.param).items()}
+    try:
+        guard.check(text)  # the API's guard: one bounded statement, nothing that writes
+    except guard.Rejected as exc:
+        err.print(f"[red]拒绝 (refused)[/]: {escape(str(exc))}")
+        return 2
+    for warning in lint(text):
+        err.print(f"[yellow]警告 warning[/]: {escape(str(warning))}")
     with store_of(args) as store:
         # the engine itself refuses writes here (FalkorDB GRAPH.RO_QUERY, Neo4j read access mode)
         result = store.run(text, given, read_only=True, timeout_ms=args.timeout_ms)
@@ -73,7 +84,13 @@ def cmd_viz(args: argparse.Namespace) -> int:
         model = ReadModel(store)
         sub: Subgraph
         if args.kind in VIEWED:
-            target = model.identify(VIEWED[args.kind], args.target)  # a name will do; several: listed
+            try:
+                target = model.identify(VIEWED[args.kind], args.target)  # a name will do
+            except Ambiguous as exc:
+                err.print(f"[yellow]{escape(args.target)} 对应多个 (several match); 请用 id (use an id):[/]")
+                for node_id, name in exc.candidates:
+                    err.print(f"  {node_id}  {name}", highlight=False)
+                return 2
             if target != args.target:
                 out.print(f"{args.target} → {target}")
         if args.kind == "leader":

@@ -12,6 +12,7 @@ import uvicorn
 from jiandu.api.app import create_app
 from jiandu.api.dealer import serve
 from jiandu.api.keys import KeyStore
+from jiandu.api.protocol import JsonErrorsProtocol
 from jiandu.cli.output import err, out
 from jiandu.graph.embedded import EmbeddedServer
 
@@ -38,7 +39,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     out.print(f"jiandu API: http://{args.host}:{args.port}/docs (Ctrl-C 停止 to stop)")
     if args.workers > 1:  # each worker process opens the store itself; the embedded server is shared
         return serve(args.host, args.port, args.workers, settings)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning", access_log=False,
+                http=JsonErrorsProtocol)
     return 0
 
 
@@ -63,6 +65,8 @@ def cmd_server(args: argparse.Namespace) -> int:
     pid = server.server_pid()
     if args.action == "status":
         out.print(f"运行中 (running), pid {pid}" if pid else "未运行 (not running)")
+    elif args.action == "start":
+        out.print(f"运行中 (running), pid {server.start()}")
     elif args.action == "stop":
         server.stop()
         out.print("已停止 (stopped)")
@@ -91,6 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("server", help="内置数据库 the embedded FalkorDB server")
-    p.add_argument("action", choices=["status", "stop"])
+    p.add_argument("action", choices=["status", "start", "stop"],
+                   help="start: 启动并保持运行, 直到 stop start and keep it running until stop")
     p.add_argument("--path", type=Path, default=Path(".jiandu"))
     p.set_defaults(func=cmd_server)

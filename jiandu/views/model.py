@@ -16,6 +16,7 @@ from jiandu.queries.library import Answer, QueryError, answer, data_day, get
 from jiandu.views.expand import expand, neighbours
 from jiandu.views.hubs import PER_NODE, HubRows
 from jiandu.views.pinyin import PinyinIndex, is_pinyin_query
+from jiandu.views.pinyin import keys as pinyin_keys
 from jiandu.views.subgraph import Key, Subgraph
 
 # result column -> the labels its ids may belong to: how a pattern's rows become a picture
@@ -92,7 +93,8 @@ class ReadModel:
 
     def identify(self, label: str, text: str, limit: int = 20) -> str:
         """The id of the one `label` node that `text` names: its id, else its exact name or alias,
-        else the only one whose name starts with it, spells it in pinyin, or contains it.
+        else the only one whose name starts with it, spells it in pinyin (a whole name's spelling or
+        initials before a beginning's), or contains it.
         Raises ``Ambiguous`` with the candidates when several fit, QueryError when none does."""
         exact = self.store.run(
             f"MATCH (n:{label}) WHERE n.id = $t OR n.name = $t OR $t IN coalesce(n.aliases, []) "
@@ -104,6 +106,9 @@ class ReadModel:
         found = [(i, n) for i, n, _ in exact]
         if not found:
             found = [(hit["id"], hit["name"]) for hit in self.search(text, label, limit)]
+            spelled = text.replace(" ", "").lower()  # a whole name's pinyin beats names it only begins
+            whole = [(i, n) for i, n in found if spelled in pinyin_keys(n)]
+            found = whole if len(whole) == 1 else found
         if not found:
             found = [tuple(row) for row in self.store.run(
                 f"MATCH (n:{label}) WHERE n.name CONTAINS $t RETURN n.id, n.name ORDER BY n.id LIMIT $limit",

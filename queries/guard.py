@@ -27,13 +27,18 @@ class Rejected(ValueError):
     """The query may not run; the message says why, in words a user can act on."""
 
 
+def bare_text(query: str) -> str:
+    """`query` with its strings, quoted names and comments blanked: what the rules read."""
+    return _STRINGS_AND_COMMENTS.sub(" ", query)
+
+
 def check(query: str) -> None:
     """Raise `Rejected` unless `query` is one bounded, read-only statement."""
     if not query or not query.strip():
         raise Rejected("查询为空 (empty query)")
     if len(query) > 20_000:
         raise Rejected("查询过长 (query longer than 20,000 characters)")
-    bare = _STRINGS_AND_COMMENTS.sub(" ", query)
+    bare = bare_text(query)
     if ";" in bare.strip().rstrip(";"):
         raise Rejected("只允许一条语句 (only one statement is allowed)")
     try:
