@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test browser bench clean
+NEO4J   = neo4j-local/target/classpath.txt
+
+.PHONY: demo test browser bench neo4j clean
 
 demo: $(VENV)/.installed
 	$(BIN)/jiandu demo
 
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed browser $(NEO4J)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -18,6 +20,12 @@ browser:
 	@command -v chromium >/dev/null && fc-list | grep -qi "Noto Sans CJK" || \
 	  ( $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium fonts-noto-cjk )
+
+# Neo4j 5 Community for the tests and benchmarks (no Docker): a launcher built with Maven, its
+# dependencies fetched from Maven Central as pip fetches ours. `make neo4j` builds it alone.
+neo4j: $(NEO4J)
+$(NEO4J): neo4j-local/pom.xml $(wildcard neo4j-local/src/main/java/jiandu/*.java)
+	mvn -q -B -f neo4j-local/pom.xml package
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/ingest.py
@@ -30,4 +38,4 @@ $(VENV)/.installed: pyproject.toml
 
 clean:
 	-$(BIN)/jiandu server stop
-	rm -rf $(VENV) .jiandu out
+	rm -rf $(VENV) .jiandu out neo4j-local/target

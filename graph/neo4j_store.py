@@ -5,6 +5,9 @@ py2neo is not used: it is end-of-life and cannot speak the Bolt versions newer N
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 from jiandu.graph import schema
@@ -48,43 +51,62 @@ class Neo4jStore(Store):
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = False,
             timeout_ms: int | None = None) -> Result:
         import neo4j
-        from neo4j.exceptions import ClientError, Neo4jError
 
-        query = neo4j.Query(cypher, timeout=timeout_ms / 1000 if timeout_ms else None)
-        mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
-
+        @neo4j.unit_of_work(timeout=timeout_ms / 1000 if timeout_ms else None)
         def work(tx):
-            res = tx.run(query, params or {})
+            res = tx.run(cypher, params or {})
             rows = [[_plain(v) for v in rec.values()] for rec in res]
             return list(res.keys()), rows, res.consume().counters
 
-        try:
-            with self.driver.session(database=self.database, default_access_mode=mode) as session:
-                runner = session.execute_read if read_only else session.execute_write
-                columns, rows, counters = runner(work)
-        except ClientError as exc:
-            code = exc.code or ""
-            if "TransactionTimedOut" in code or "Timeout" in code:
-                raise QueryTimeout(f"查询超时 (query timed out after {timeout_ms} ms)") from None
-            if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code:
-                raise WriteRefused("只读查询不能写入 (a read-only query may not write)") from None
-            raise StoreError(exc.message or str(exc)) from None
-        except Neo4jError as exc:
-            raise StoreError(exc.message or str(exc)) from None
+        mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
+        with self._errors(timeout_ms), self.driver.session(database=self.database, default_access_mode=mode) as session:
+            columns, rows, counters = (session.execute_read if read_only else session.execute_write)(work)
         stats = {"nodes_created": counters.nodes_created,
                  "relationships_created": counters.relationships_created,
                  "properties_set": counters.properties_set}
         return Result(columns, rows, {k: v for k, v in stats.items() if v})
 
+    @contextlib.contextmanager
+    def _errors(self, timeout_ms: int | None = None) -> Iterator[None]:
+        """Neo4j's status codes as our errors, with messages a user can act on."""
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        try:
+            yield
+        except Neo4jError as exc:
+            code = exc.code or ""
+            if "TransactionTimedOut" in code:
+                raise QueryTimeout(f"查询超时 (query timed out after {timeout_ms} ms)") from None
+            if code.endswith(("Statement.AccessMode", "ForbiddenOnReadOnlyDatabase")):
+                raise WriteRefused("只读查询不能写入 (a read-only query may not write)") from None
+            raise StoreError(exc.message or str(exc)) from None
+        except DriverError as exc:  # the server is down or unreachable
+            raise StoreError(f"与 Neo4j 的连接中断 (lost the Neo4j connection): {exc}") from None
+
     def ensure_schema(self) -> None:
         for stmt in schema.neo4j_statements():
             self.run(stmt)
 
+    def version(self) -> str | None:
+        """The database's last committed transaction, as Neo4j reports it: a read transaction's
+        bookmark names the newest transaction it could see, so any write, by any client, changes it."""
+        with self._errors(), self.driver.session(database=self.database) as session:
+            session.run("RETURN 1").consume()
+            marks = sorted(session.last_bookmarks().raw_values)
+        return hashlib.sha1("|".join(marks).encode()).hexdigest()[:16] if marks else None
+
     def clear(self, batch: int = 10_000) -> None:
-        """Delete everything, `batch` nodes per transaction: one transaction for a large database
-        would hold every deletion in memory at once."""
-        while self.run("MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*)", {"batch": batch}).scalar():
-            pass
+        """Delete everything, `batch` nodes per inner transaction (`CALL { } IN TRANSACTIONS`: one
+        transaction for a large database would hold every deletion in memory at once), then
+        the schema."""
+        with self._errors(), self.driver.session(database=self.database) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
+                        {"batch": batch}).consume()
+            for kind, name in [("CONSTRAINT", r["name"]) for r in session.run("SHOW CONSTRAINTS YIELD name")] + [
+                    ("INDEX", r["name"]) for r in session.run(
+                        "SHOW INDEXES YIELD name, type, owningConstraint WHERE owningConstraint IS NULL "
+                        "AND type <> 'LOOKUP' RETURN name")]:
+                session.run(f"DROP {kind} `{name}` IF EXISTS").consume()
 
     def close(self) -> None:
         self.driver.close()
