@@ -62,8 +62,9 @@ def _dates_clause(var: str, names: Iterable[str]) -> str:
 
 
 def _sources_clause(var: str) -> str:
-    return (f"{var}.sources = CASE WHEN src IN coalesce({var}.sources, []) THEN {var}.sources "
-            f"ELSE coalesce({var}.sources, []) + [src] END")
+    # each source once: the record's line, or the provenance a record carries (row.sources)
+    return (f"{var}.sources = reduce(acc = coalesce({var}.sources, []), s IN coalesce(row.sources, [src]) | "
+            f"CASE WHEN s IN acc THEN acc ELSE acc + [s] END)")
 
 
 # Rows carry only their line number; the file name travels once per batch as $src. The

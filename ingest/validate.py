@@ -11,10 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from jiandu.graph.ontology import ONTOLOGY, FieldError, NodeType, Ontology, RelType
+from jiandu.graph.ontology import ONTOLOGY, FieldError, NodeType, Ontology, RelType, coerce
 
-NODE_RESERVED = ("label", "id")
-REL_RESERVED = ("type", "id", "from", "to", "from_label", "to_label")
+# `sources` in a record is provenance carried over from elsewhere (a `jiandu export --format jsonl`
+# read back): kept as given, in place of the file and line the record was read from
+NODE_RESERVED = ("label", "id", "sources")
+REL_RESERVED = ("type", "id", "from", "to", "from_label", "to_label", "sources")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,14 @@ def node_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology
     if not node_id:
         raise FieldError("id", "缺少 id (missing id)")
     props, dates = _properties(onto.node(label), record, NODE_RESERVED)
-    return NodeRow(label, {"id": node_id, "p": props, "line": line, **dates})
+    return NodeRow(label, {"id": node_id, "p": props, "line": line, **dates, **_carried(record)})
+
+
+def _carried(record: dict[str, Any]) -> dict[str, list[str]]:
+    """{"sources": […]} when the record carries its provenance, else nothing."""
+    if record.get("sources") in (None, "", []):
+        return {}
+    return {"sources": coerce("list", "sources", record["sources"])}
 
 
 def _endpoint(rel: RelType, record: dict[str, Any], end: str) -> tuple[str, str]:
@@ -117,7 +126,7 @@ def rel_row(record: dict[str, Any], hint: str | None, line: int, onto: Ontology 
         raise FieldError("to", f"{rel.type} 不能指向自身 (a {rel.type} hierarchy cannot point a node at itself)")
     props, dates = _properties(rel, record, REL_RESERVED)
     rel_id = _text(record, "id") or identity(rel, source, target, {**props, **{k[2:]: v for k, v in dates.items()}})
-    row = {"id": rel_id, "from": source, "to": target, "p": props, "line": line, **dates}
+    row = {"id": rel_id, "from": source, "to": target, "p": props, "line": line, **dates, **_carried(record)}
     return RelRow(rtype, source_label, target_label, row)
 
 

@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 CLASSPATH = HERE / "target" / "classpath.txt"
 SOURCES = [HERE / "pom.xml", *sorted((HERE / "src").rglob("*.java"))]
 USER = "neo4j"
-HEAP = "1g"  # compose: NEO4J_server_memory_heap_max__size
-PAGECACHE_MB = 512  # compose: NEO4J_server_memory_pagecache_size
+HEAP = "2G"  # compose: NEO4J_server_memory_heap_max__size
+PAGECACHE_MB = 2048  # compose: NEO4J_server_memory_pagecache_size (allocated as pages are used)
 
 
 class Neo4jLocalError(RuntimeError):

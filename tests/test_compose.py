@@ -52,3 +52,19 @@ def test_the_compose_store_url_is_understood(monkeypatch):
     monkeypatch.setenv("NEO4J_PASSWORD", "secret")
     open_store(_compose()["services"]["api"]["environment"]["JIANDU_STORE"])
     assert seen == {"uri": "neo4j://neo4j:7687", "user": "neo4j", "password": "secret"}
+
+
+def test_compose_runs_what_the_tests_run():
+    """Image tag, auth and memory of the production service are those of the local launcher."""
+    import re
+
+    import neo4j_local
+
+    neo4j = _compose()["services"]["neo4j"]
+    pom = (ROOT / "neo4j-local" / "pom.xml").read_text(encoding="utf-8")
+    version = re.search(r"<neo4j.version>(\d+\.\d+)\.\d+</neo4j.version>", pom).group(1)
+    assert neo4j["image"] == f"neo4j:{version}-community"
+    env = neo4j["environment"]
+    assert env["NEO4J_AUTH"].startswith(f"${{NEO4J_USER:-{neo4j_local.USER}}}/")
+    assert env["NEO4J_server_memory_heap_max__size"] == neo4j_local.HEAP
+    assert env["NEO4J_server_memory_pagecache_size"] == f"{neo4j_local.PAGECACHE_MB}M"

@@ -9,8 +9,10 @@ from pathlib import Path
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from jiandu.cli.output import counts_table, err, out, store_of
+from jiandu.cli.output import counts_table, err, out, params, store_of
+from jiandu.graph import export
 from jiandu.graph.connect import data_folder
+from jiandu.graph.export import Edge, whole_graph
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.graph.schema import describe
 from jiandu.graph.store import Store
@@ -19,6 +21,7 @@ from jiandu.ingest.loader import IngestAborted, IngestReport, ingest, structured
 from jiandu.ingest.text.document import DocumentError, read_document
 from jiandu.ingest.text.extract import extract
 from jiandu.ingest.text.load import document_files, ingest_documents, is_document, known_places
+from jiandu.views import ReadModel
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -140,6 +143,27 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.output.exists() and any(args.output.iterdir()):
+        err.print(f"[red]{args.output} 不是空目录, 未写入 (is not an empty folder: nothing written)[/]",
+                  highlight=False)
+        return 2
+    with store_of(args) as store:
+        if args.query:
+            model = ReadModel(store)
+            found = model.pattern(args.query, params(args.param))
+            sub = model.pattern_graph(found, limit=args.limit)
+            nodes = ((label, props) for (label, _), props in sub.nodes.items())
+            edges = (Edge(rtype, s, t, props) for (s, rtype, t, _), props in sub.edges.items())
+            out.print(f"{args.query}: 基准日 as of {found.as_of or '—'}, {len(found.result.rows)} 行 rows")
+        else:
+            nodes, edges = whole_graph(store)
+        files = export.write(args.format, args.output, nodes, edges)
+    for path in files:
+        out.print(f"已写入 (written) {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("schema", help="打印本体 print the ontology")
     p.add_argument("--json", action="store_true")
@@ -162,6 +186,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--noise", type=float, default=0.02, help="随机疏漏比例 share of random lapses (0 = none)")
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("export", help="导出图谱或查询结果 export the graph, or a named query's subgraph")
+    p.add_argument("--format", choices=export.FORMATS, required=True,
+                   help="jsonl: 可再导入 re-ingestible; graphml/gexf: Gephi, networkx; neo4j-csv: neo4j-admin import")
+    p.add_argument("--out", dest="output", type=Path, required=True, help="输出目录 (空) output folder (empty)")
+    p.add_argument("--query", help="只导出该检测查询结果的子图 only this named query's subgraph")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE")
+    p.add_argument("--limit", type=int, default=100_000, help="--query: 最多节点 node limit")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="图谱统计 counts per label and type")
     p.add_argument("--json", action="store_true")
