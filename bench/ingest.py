@@ -1,10 +1,12 @@
-"""Ingest benchmark: our end-to-end rate against the engine's bare UNWIND … CREATE on the same rows.
+"""Ingest benchmark: our end-to-end rate on each engine, and against FalkorDB's bare UNWIND … CREATE
+on the same rows.
 
-    python bench/ingest.py --scale 10
+    python bench/ingest.py --scale 10 --store falkordb,neo4j
     python bench/ingest.py --scale 100 --skip-raw     # peak memory at 1M nodes / ~5M relationships
 
-Each phase runs in a child process on a fresh embedded FalkorDB, so its peak memory is its own.
-Prints items per second for both, their ratio, and peak memory (our process and the server).
+Each phase runs in a child process on a fresh store, so its peak memory is its own; the server's
+peak is read from /proc. Prints items per second, peak memory of our process and of the database
+server, and the ratios, all from one run.
 """
 
 from __future__ import annotations
@@ -24,20 +26,14 @@ from jiandu.graph.connect import open_store
 from jiandu.graph.ontology import ONTOLOGY
 
 
-def _server_peak(store) -> int:
-    return int(store.db.connection.info("memory")["used_memory_peak"])
-
-
-def phase_ours(data: Path, db: Path, batch: int) -> dict:
+def phase_ours(data: Path, url: str, batch: int) -> dict:
     from jiandu.ingest.loader import ingest
 
-    with open_store(f"falkordb+embedded://{db}") as store:
+    with open_store(url) as store:
         started = time.perf_counter()
-        report = ingest(store, [data], rejects_dir=db / "rejects", batch_size=batch)
+        report = ingest(store, [data], rejects_dir=data.parent / f"rejects-{store.backend}", batch_size=batch)
         seconds = time.perf_counter() - started
-        peak = _server_peak(store)
-    return {"items": report.nodes + report.relationships, "rejected": report.rejected, "seconds": seconds,
-            "server_peak": peak}
+    return {"items": report.nodes + report.relationships, "rejected": report.rejected, "seconds": seconds}
 
 
 def _rows(path: Path):
@@ -46,9 +42,9 @@ def _rows(path: Path):
             yield {k: v for k, v in row.items() if v != ""}
 
 
-def phase_raw(data: Path, db: Path, batch: int) -> dict:
+def phase_raw(data: Path, url: str, batch: int) -> dict:
     """The same rows, as the engine's fastest path: bare CREATE, only the id index for endpoint lookups."""
-    with open_store(f"falkordb+embedded://{db}") as store:
+    with open_store(url) as store:
         for label in ONTOLOGY.nodes:
             store.run(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
         items = 0
@@ -70,8 +66,7 @@ def phase_raw(data: Path, db: Path, batch: int) -> dict:
             for key, rows in groups.items():
                 items += _send_rel(store, rtype, key, rows)
         seconds = time.perf_counter() - started
-        peak = _server_peak(store)
-    return {"items": items, "seconds": seconds, "server_peak": peak}
+    return {"items": items, "seconds": seconds}
 
 
 def _send(store, cypher: str, rows, batch: int) -> int:
@@ -97,8 +92,8 @@ def _send_rel(store, rtype: str, ends: tuple[str, str], rows: list) -> int:
     return len(rows)
 
 
-def _child(phase: str, data: Path, db: Path, batch: int) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(data), "--db", str(db),
+def _child(phase: str, data: Path, url: str, batch: int) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(data), "--url", url,
                            "--batch-size", str(batch)], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -107,39 +102,55 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--store", default="falkordb", help="engines, comma-separated: falkordb,neo4j")
     parser.add_argument("--skip-raw", action="store_true")
     parser.add_argument("--phase", choices=["ours", "raw"])
     parser.add_argument("--data", type=Path)
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--url")
     args = parser.parse_args()
 
     if args.phase:  # inside a child process
-        result = (phase_ours if args.phase == "ours" else phase_raw)(args.data, args.db, args.batch_size)
+        result = (phase_ours if args.phase == "ours" else phase_raw)(args.data, args.url, args.batch_size)
         result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(json.dumps(result))
         return
 
+    from engines import names, running
+
     from jiandu.ingest.generator import generate
 
     work = Path(tempfile.mkdtemp(prefix="jiandu-bench-"))
+    mib = 1 << 20
     try:
         started = time.perf_counter()
         meta = generate(work / "data", scale=args.scale, seed=1, noise=0.02)
         rows = sum(meta["counts"].values())
         print(f"generated scale {args.scale}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
-        ours = _child("ours", work / "data", work / "ours", args.batch_size)
-        mib = 1 << 20
-        rate = ours["items"] / ours["seconds"]
-        print(f"ours : {ours['items']:>10,} items in {ours['seconds']:7.1f} s = {rate:>9,.0f} items/s; "
-              f"peak memory: ours {ours['peak_rss'] / mib:,.0f} MiB, server {ours['server_peak'] / mib:,.0f} MiB; "
-              f"rejected {ours['rejected']}")
-        if not args.skip_raw:
-            raw = _child("raw", work / "data", work / "raw", args.batch_size)
+        results = {}
+        for engine in names(args.store):
+            with running(engine, work) as running_engine:
+                ours = _child("ours", work / "data", running_engine.url, args.batch_size)
+                ours["server_peak"] = running_engine.peak_rss()
+            results[engine] = ours
+            rate = ours["items"] / ours["seconds"]
+            print(f"{engine:<9}: {ours['items']:>10,} items in {ours['seconds']:7.1f} s = {rate:>9,.0f} items/s; "
+                  f"peak memory: ours {ours['peak_rss'] / mib:,.0f} MiB, server {ours['server_peak'] / mib:,.0f} "
+                  f"MiB; rejected {ours['rejected']}")
+        if len(results) == 2:
+            f, n = results["falkordb"], results["neo4j"]
+            speed = (n["items"] / n["seconds"]) / (f["items"] / f["seconds"])
+            print(f"ratio neo4j / falkordb: ingest rate {speed:.2f}, "
+                  f"server peak memory {n['server_peak'] / f['server_peak']:.2f}, "
+                  f"our process {n['peak_rss'] / f['peak_rss']:.2f}")
+        if "falkordb" in results and not args.skip_raw:
+            with running("falkordb", work / "raw") as raw_engine:
+                raw = _child("raw", work / "data", raw_engine.url, args.batch_size)
+                raw["server_peak"] = raw_engine.peak_rss()
             raw_rate = raw["items"] / raw["seconds"]
-            print(f"raw  : {raw['items']:>10,} items in {raw['seconds']:7.1f} s = {raw_rate:>9,.0f} items/s; "
+            print(f"raw      : {raw['items']:>10,} items in {raw['seconds']:7.1f} s = {raw_rate:>9,.0f} items/s; "
                   f"peak memory: client {raw['peak_rss'] / mib:,.0f} MiB, server {raw['server_peak'] / mib:,.0f} MiB")
-            ratio = rate / raw_rate
-            print(f"ratio: ours / raw = {ratio:.0%} (goal ≥ 40%)")
+            ours = results["falkordb"]
+            print(f"ratio: ours / raw (falkordb) = {ours['items'] / ours['seconds'] / raw_rate:.0%} (goal ≥ 40%)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

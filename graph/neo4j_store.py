@@ -96,17 +96,13 @@ class Neo4jStore(Store):
         return hashlib.sha1("|".join(marks).encode()).hexdigest()[:16] if marks else None
 
     def clear(self, batch: int = 10_000) -> None:
-        """Delete everything, `batch` nodes per inner transaction (`CALL { } IN TRANSACTIONS`: one
-        transaction for a large database would hold every deletion in memory at once), then
-        the schema."""
+        """Delete every node and relationship, `batch` nodes per inner transaction (`CALL { } IN
+        TRANSACTIONS`: one transaction for a large database would hold every deletion in memory
+        at once). Constraints and indexes stay: they are the ontology's, the same for any data,
+        and making them again costs a schema transaction each."""
         with self._errors(), self.driver.session(database=self.database) as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
                         {"batch": batch}).consume()
-            for kind, name in [("CONSTRAINT", r["name"]) for r in session.run("SHOW CONSTRAINTS YIELD name")] + [
-                    ("INDEX", r["name"]) for r in session.run(
-                        "SHOW INDEXES YIELD name, type, owningConstraint WHERE owningConstraint IS NULL "
-                        "AND type <> 'LOOKUP' RETURN name")]:
-                session.run(f"DROP {kind} `{name}` IF EXISTS").consume()
 
     def close(self) -> None:
         self.driver.close()

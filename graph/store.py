@@ -103,7 +103,8 @@ class Store(ABC):
 
     @abstractmethod
     def clear(self) -> None:
-        """Delete the whole graph (and its schema)."""
+        """Delete the whole graph (FalkorDB: with its schema; Neo4j keeps the ontology's constraints
+        and indexes)."""
 
     @abstractmethod
     def close(self) -> None: ...
