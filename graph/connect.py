@@ -47,7 +47,8 @@ def open_store(url: str | None = None, *, graph: str = GRAPH_NAME, settings: Set
         password = unquote(parts.password) if parts.password else settings.neo4j_password
         netloc = (parts.hostname or "localhost") + (f":{parts.port}" if parts.port else "")
         database = parts.path.strip("/") or settings.neo4j_database or None
-        return Neo4jStore(f"{parts.scheme}://{netloc}", user=user, password=password, database=database)
+        return Neo4jStore(f"{parts.scheme}://{netloc}", user=user, password=password, database=database,
+                          retry_seconds=settings.neo4j_retry_seconds)
     raise StoreError(
         f"无法识别的存储地址 (unknown store URL) {url!r}: "
         "use falkordb+embedded://PATH, falkordb://HOST:PORT or neo4j://HOST:PORT"

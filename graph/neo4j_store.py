@@ -37,13 +37,16 @@ def _plain(value: Any) -> Any:
 class Neo4jStore(Store):
     backend = "neo4j"
 
-    def __init__(self, uri: str, user: str, password: str, database: str | None = None):
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None,
+                 retry_seconds: float = 5.0):
         import neo4j
 
         self.url = uri
         self.database = database
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
+                                                     max_transaction_retry_time=retry_seconds,
+                                                     connection_acquisition_timeout=max(retry_seconds, 5.0))
             self.driver.verify_connectivity()
         except Exception as exc:  # noqa: BLE001 - every driver failure becomes one clear message
             raise StoreError(f"无法连接 Neo4j (cannot reach Neo4j) at {uri}: {exc}") from None

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     neo4j_password: str = Field("", validation_alias=AliasChoices("NEO4J_PASSWORD", "JIANDU_NEO4J_PASSWORD"))
     neo4j_database: str | None = Field(None, validation_alias=AliasChoices("NEO4J_DATABASE",
                                                                            "JIANDU_NEO4J_DATABASE"))
+    # the driver's default (30 s) suits a cluster's leader switch; against one server it makes a
+    # dead database look like a hung jiandu: every statement would retry for half a minute
+    neo4j_retry_seconds: float = Field(5.0, ge=0, description="Neo4j 事务重试时限 how long a failing "
+                                                              "transaction is retried, seconds")
     # the API
     view_cache_mb: float = Field(256, ge=0, description="视图缓存上限 MB, 0 = off")
     view_builds: int | None = Field(None, ge=1, description="views one API process builds at once "

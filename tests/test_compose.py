@@ -44,7 +44,7 @@ def test_the_compose_store_url_is_understood(monkeypatch):
     seen = {}
 
     class Fake:
-        def __init__(self, uri, user, password, database=None):
+        def __init__(self, uri, user, password, database=None, retry_seconds=None):
             seen.update(uri=uri, user=user, password=password)
 
     monkeypatch.setattr(neo, "Neo4jStore", Fake)

@@ -11,14 +11,17 @@ import uuid
 
 import pytest
 from conftest import ROOT, SAMPLES, neo4j_url, snapshot
+from fastapi.testclient import TestClient
 from neo4j_local import LocalNeo4j
 
+from jiandu.api.app import create_app
 from jiandu.graph.connect import open_store
 from jiandu.graph.store import QueryTimeout, WriteRefused
 from jiandu.ingest.generator import generate
 from jiandu.ingest.loader import ingest
 from jiandu.queries.library import date_minus, library, on_day, run_named
 from jiandu.queries.lint import lint
+from jiandu.settings import Settings
 
 
 @pytest.fixture
@@ -107,7 +110,7 @@ def test_sigkill_mid_ingest_then_restart_and_rerun_equals_a_clean_ingest(tmp_pat
     if neo4j_server is None:
         pytest.skip("NEO4J_URI names a server this test cannot kill")  # only with an outside server
     data = tmp_path / "world"
-    generate(data, scale=0.25, seed=11, noise=0.05)
+    generate(data, scale=0.15, seed=11, noise=0.05)
     with open_store(neo4j_url(neo4j_server)) as clean:
         clean.clear()
         assert ingest(clean, [data], rejects_dir=tmp_path / "r1").rejected == 0
@@ -124,14 +127,19 @@ def test_sigkill_mid_ingest_then_restart_and_rerun_equals_a_clean_ingest(tmp_pat
             deadline = time.monotonic() + 180
             while time.monotonic() < deadline and proc.poll() is None:
                 written = watcher.run("MATCH (n) RETURN count(n)").scalar()
-                if written > 1500:
+                if written > 800:
                     break
                 time.sleep(0.05)
+        health = open_store(server.uri)  # the API's view of it: down after the kill, back by itself after
         server.kill()
         _, err = proc.communicate(timeout=120)
-        assert 1500 < written < len(expected[0]), "the kill must land in the middle of the ingest"
+        api = TestClient(create_app(Settings(data_dir=tmp_path / "api"), store=health))
+        assert api.get("/health").status_code == 503
+        assert 800 < written < len(expected[0]), "the kill must land in the middle of the ingest"
         assert proc.returncode != 0 and "Traceback" not in err, err
         server.start()
+        assert api.get("/health").status_code == 200
+        health.close()
         with open_store(server.uri) as again:
             assert 0 < again.run("MATCH (n) RETURN count(n)").scalar() <= len(expected[0])
             assert ingest(again, [data], rejects_dir=tmp_path / "r2").rejected == 0
@@ -139,3 +147,12 @@ def test_sigkill_mid_ingest_then_restart_and_rerun_equals_a_clean_ingest(tmp_pat
     finally:
         server.stop()
     assert server.pid is None
+
+
+def test_demo_refuses_a_neo4j_database_holding_other_data(neo4j, neo4j_env, tmp_path):
+    (tmp_path / "Leader.csv").write_text("id,name\nX1,别人的数据\n", encoding="utf-8")
+    assert ingest(neo4j, [tmp_path / "Leader.csv"], rejects_dir=tmp_path / "rejects").nodes == 1
+    done = subprocess.run([sys.executable, "-m", "jiandu", "--store", neo4j_env, "demo", "--out", str(tmp_path / "o")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert done.returncode == 2 and neo4j_env in done.stderr and "--reset" in done.stderr, done.stderr
+    assert neo4j.run("MATCH (l:Leader {id: 'X1'}) RETURN l.name").scalar() == "别人的数据"
