@@ -46,7 +46,10 @@ class Neo4jStore(Store):
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                                      max_transaction_retry_time=retry_seconds,
-                                                     connection_acquisition_timeout=max(retry_seconds, 5.0))
+                                                     connection_acquisition_timeout=max(retry_seconds, 5.0),
+                                                     # the server's hints ("property key does not exist")
+                                                     # would be logged to every CLI user's terminal
+                                                     notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except Exception as exc:  # noqa: BLE001 - every driver failure becomes one clear message
             raise StoreError(f"无法连接 Neo4j (cannot reach Neo4j) at {uri}: {exc}") from None
