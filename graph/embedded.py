@@ -75,6 +75,20 @@ def _pid_alive(pid: int) -> bool:
     return fields is None or fields[0] != "Z"  # a zombie answers kill(0) but is gone
 
 
+def _serving(socket: Path) -> list[int]:
+    """Our user's redis-servers for `socket`: started with `--unixsocket socket`, or titled
+    `redis-server unixsocket:socket` once running."""
+    wanted = (f"--unixsocket\0{socket}\0".encode(), f"unixsocket:{socket}".encode())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                line = (entry / "cmdline").read_bytes()
+                if any(w in line for w in wanted) and entry.stat().st_uid == os.getuid():
+                    found.append(int(entry.name))
+    return found
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU time the process has used so far, all threads (0 when it cannot be read)."""
     fields = _stat(pid)
@@ -208,9 +222,11 @@ class EmbeddedServer:
                 lease.unlink(missing_ok=True)
 
     def _clean_stale(self) -> None:
-        pid = self.server_pid()
-        if pid is not None:  # alive but not answering: it is ours, it is broken, end it
-            os.kill(pid, signal.SIGKILL)
+        # alive but not answering: it is ours, it is broken, end it. A server that hung before it
+        # wrote its pid file is found by the socket it was started on (redis names it in its title)
+        for pid in {self.server_pid(), *_serving(self.socket)} - {None}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
             while _pid_alive(pid):
                 time.sleep(0.05)
         self.pidfile.unlink(missing_ok=True)

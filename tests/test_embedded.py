@@ -13,7 +13,7 @@ from conftest import ROOT
 
 from jiandu.graph import embedded
 from jiandu.graph.connect import open_store
-from jiandu.graph.embedded import EmbeddedError, EmbeddedServer, _pid_alive
+from jiandu.graph.embedded import PID_NAME, EmbeddedError, EmbeddedServer, _pid_alive
 from jiandu.graph.store import StoreError
 
 
@@ -214,3 +214,12 @@ def test_dates_read_back_as_iso_text(tmp_path):
         for _ in range(2):  # the second read comes from the remembered conversions
             row = store.run("UNWIND $days AS d RETURN collect(date(d))", {"days": days}, read_only=True).scalar()
             assert row == days
+
+
+def test_a_server_without_its_pid_file_is_still_found_and_ended(tmp_path):
+    """A server that hung before it wrote its pid file used to be left running when replaced."""
+    server = EmbeddedServer(tmp_path)
+    pid = server.start()
+    (tmp_path / PID_NAME).unlink()
+    server._clean_stale()
+    assert not _pid_alive(pid)
