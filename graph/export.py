@@ -35,35 +35,26 @@ class Edge:
     properties: dict[str, Any]
 
 
+def _paged(store: Store, cypher: str) -> Iterator[list]:
+    """The rows of `cypher` (first column: the id it pages on, `$after`), PAGE at a time."""
+    after = ""
+    while True:
+        rows = store.run(cypher, {"after": after, "page": PAGE}, read_only=True).rows
+        yield from rows
+        if len(rows) < PAGE:
+            return
+        after = rows[-1][0]
+
+
 def whole_graph(store: Store, onto: Ontology = ONTOLOGY) -> tuple[Iterator[tuple[str, dict]], Iterator[Edge]]:
     """Every node and relationship the ontology names, read a page at a time in id order."""
-
-    def nodes() -> Iterator[tuple[str, dict]]:
-        for label in onto.nodes:
-            after = ""
-            while True:
-                rows = store.run(f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id, properties(n) "
-                                 "ORDER BY n.id LIMIT $page", {"after": after, "page": PAGE}, read_only=True).rows
-                for _, props in rows:
-                    yield label, props
-                if len(rows) < PAGE:
-                    break
-                after = rows[-1][0]
-
-    def edges() -> Iterator[Edge]:
-        for rtype in onto.relationships:
-            after = ""
-            while True:
-                rows = store.run(f"MATCH (a)-[r:{rtype}]->(b) WHERE r.id > $after RETURN r.id, labels(a)[0], "
-                                 "a.id, labels(b)[0], b.id, properties(r) ORDER BY r.id LIMIT $page",
-                                 {"after": after, "page": PAGE}, read_only=True).rows
-                for _, sl, sid, tl, tid, props in rows:
-                    yield Edge(rtype, (sl, sid), (tl, tid), props)
-                if len(rows) < PAGE:
-                    break
-                after = rows[-1][0]
-
-    return nodes(), edges()
+    nodes = ((label, props) for label in onto.nodes for _, props in _paged(
+        store, f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id, properties(n) ORDER BY n.id LIMIT $page"))
+    edges = (Edge(rtype, (sl, sid), (tl, tid), props) for rtype in onto.relationships
+             for _, sl, sid, tl, tid, props in _paged(
+                 store, f"MATCH (a)-[r:{rtype}]->(b) WHERE r.id > $after RETURN r.id, labels(a)[0], a.id, "
+                        "labels(b)[0], b.id, properties(r) ORDER BY r.id LIMIT $page"))
+    return nodes, edges
 
 
 def write(fmt: str, out: Path, nodes: Iterable[tuple[str, dict]], edges: Iterable[Edge],
@@ -133,9 +124,7 @@ def _neo4j_csv(out: Path, nodes: Iterable[tuple[str, dict]], edges: Iterable[Edg
     def cell(value: Any) -> Any:
         if value is None:
             return ""
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list) else value
+        return ("true" if value else "false") if isinstance(value, bool) else _flat(value)
 
     try:
         for label, props in nodes:

@@ -49,7 +49,7 @@ def falkor(server_store, data_dir):
 
 
 def test_both_engines_hold_and_answer_the_same_sample(neo4j, falkor, tmp_path):
-    store = falkor
+    store = falkor  # the embedded engine, compared with Neo4j throughout
     for s in (store, neo4j):
         ingest(s, [SAMPLES], rejects_dir=tmp_path / s.backend)
     assert snapshot(store) == snapshot(neo4j)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from jiandu.api.deps import audited, context, require
+from jiandu.api.names import close_matches
 from jiandu.api.responses import FORMAT, VIEW, serve_view
 from jiandu.api.schemas import LeaderFileOut, UnitPortraitOut
 from jiandu.graph.ontology import ONTOLOGY
@@ -62,7 +62,7 @@ def relationship_types(given: list[str] | None) -> list[str]:
     names = sorted({t.strip() for value in given or () for t in value.split(",") if t.strip()})
     unknown = [t for t in names if t not in ONTOLOGY.relationships]
     if unknown:
-        hints = {t: difflib.get_close_matches(t, list(ONTOLOGY.relationships), n=2) for t in unknown}
+        hints = {t: close_matches(t, ONTOLOGY.relationships) for t in unknown}
         said = "; ".join(f"{t}" + (f" (是否指 did you mean {', '.join(h)}?)" if h else "") for t, h in hints.items())
         raise HTTPException(400, f"未知关系类型 (unknown relationship types): {said}; "
                                  f"已知 known: {', '.join(ONTOLOGY.relationships)}")
