@@ -18,30 +18,66 @@
 // column score · 综合得分 combined score
 // finish: unit_portrait
 // let: window_start = as_of - months months
-MATCH (u:Unit)
-WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-OPTIONAL MATCH (l:Leader)-[p:HOLDS_POST]->(u)
-WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
-WITH DISTINCT u, l
-OPTIONAL MATCH (l)<-[:ABOUT]-(cl:Clue)
-WHERE cl.received >= date($window_start) AND cl.received <= date($as_of)
-WITH u, l, count(DISTINCT cl) AS leader_clues
-OPTIONAL MATCH (l)<-[s:SUPERVISED]-()
-WHERE s.date >= date($window_start) AND s.date <= date($as_of)
-WITH u, l, leader_clues, count(s) AS acts
-WITH u, count(l) AS leaders, sum(leader_clues) AS leader_clues,
-     sum(CASE WHEN l IS NOT NULL AND acts > 0 THEN 1 ELSE 0 END) AS covered
-OPTIONAL MATCH (u)<-[:ABOUT]-(cu:Clue)
-WHERE cu.received >= date($window_start) AND cu.received <= date($as_of)
-WITH u, leaders, leader_clues, covered, count(DISTINCT cu) AS unit_clues
-OPTIONAL MATCH (u)<-[:CONCERNS]-(c:Case)
-WHERE c.opened >= date($window_start) AND c.opened <= date($as_of)
-WITH u, leaders, leader_clues, covered, unit_clues, collect(DISTINCT c) AS cases
-OPTIONAL MATCH (u)<-[:CONCERNS]-(tc:Case)<-[:INVOLVED_IN]-(t:Leader)-[tp:HOLDS_POST {top_leader: true}]->(u)
-WHERE tc.opened >= date($window_start) AND tc.opened <= date($as_of)
-  AND (tp.start IS NULL OR tp.start <= tc.opened) AND (tp.end IS NULL OR tp.end >= tc.opened)
-WITH u, leaders, leader_clues, covered, unit_clues, size(cases) AS cases, count(tp) > 0 AS top_involved
-OPTIONAL MATCH (u)<-[:CONCERNS]-(f:Finding)
-WHERE f.deadline < date($as_of) AND f.status <> '对账销号' AND f.closed IS NULL
-RETURN u.id AS unit_id, u.name AS unit, cases, top_involved, leaders, leader_clues + unit_clues AS clues,
-       count(DISTINCT f) AS overdue, covered
+// Each indicator is its own part, read from its sparse side (cases, clues, findings in the window)
+// or from the current posts, in the pipeline; each part's rows are counted per unit. An OPTIONAL MATCH
+// with a WHERE per unit would cost FalkorDB a traversal per unit and per leader.
+WITH date($as_of) AS day, date($window_start) AS window_from
+CALL {
+  WITH day, window_from
+  MATCH (u:Unit)
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, null AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (l:Leader)-[p:HOLDS_POST]->(u:Unit)
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
+  WITH DISTINCT u, l
+  RETURN u, 1 AS leaders, null AS covered, null AS clues, null AS cases, null AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (l:Leader)-[p:HOLDS_POST]->(u:Unit)
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
+  WITH DISTINCT day, window_from, u, l
+  MATCH (l)<-[s:SUPERVISED]-()
+  WHERE s.date >= window_from AND s.date <= day
+  WITH DISTINCT u, l
+  RETURN u, null AS leaders, 1 AS covered, null AS clues, null AS cases, null AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (cl:Clue)-[:ABOUT]->(l:Leader)
+  WHERE cl.received >= window_from AND cl.received <= day
+  WITH DISTINCT day, l, cl
+  MATCH (l)-[p:HOLDS_POST]->(u:Unit)
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
+  WITH DISTINCT u, l, cl
+  RETURN u, null AS leaders, null AS covered, 1 AS clues, null AS cases, null AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (cu:Clue)-[:ABOUT]->(u:Unit)
+  WHERE cu.received >= window_from AND cu.received <= day AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WITH DISTINCT u, cu
+  RETURN u, null AS leaders, null AS covered, 1 AS clues, null AS cases, null AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (c:Case)-[:CONCERNS]->(u:Unit)
+  WHERE c.opened >= window_from AND c.opened <= day AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WITH DISTINCT u, c
+  RETURN u, null AS leaders, null AS covered, null AS clues, 1 AS cases, null AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (tc:Case)-[:CONCERNS]->(u:Unit)
+  WHERE tc.opened >= window_from AND tc.opened <= day AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  MATCH (tc)<-[:INVOLVED_IN]-(:Leader)-[tp:HOLDS_POST {top_leader: true}]->(u)
+  WHERE (tp.start IS NULL OR tp.start <= tc.opened) AND (tp.end IS NULL OR tp.end >= tc.opened)
+  WITH DISTINCT u
+  RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, true AS top, null AS overdue
+  UNION ALL
+  WITH day, window_from
+  MATCH (f:Finding)-[:CONCERNS]->(u:Unit)
+  WHERE f.deadline < day AND f.status <> '对账销号' AND f.closed IS NULL AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WITH DISTINCT u, f
+  RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, null AS top, 1 AS overdue
+}
+WITH u, count(leaders) AS leaders, count(covered) AS covered, count(clues) AS clues, count(cases) AS cases,
+     count(top) > 0 AS top_involved, count(overdue) AS overdue
+RETURN u.id AS unit_id, u.name AS unit, cases, top_involved, leaders, clues, overdue, covered

@@ -208,11 +208,11 @@ class Organisations:
 
     def _media_start(self, match: re.Match[str]) -> int | None:
         """A newspaper's name starts at a place (河北日报, 广元日报); anything else is not a paper."""
-        for offset in range(match.end() - match.start()):
-            start = match.start() + offset
-            word = self.text[start:match.end()]
-            head = word[: len(word) - next(len(s) for s in MEDIA_SUFFIXES if word.endswith(s))]
-            if head and (self.places.gaz.candidates(head, short=True) or self.places.gaz.candidates(head)):
+        suffix = max((s for s in MEDIA_SUFFIXES if match.group().endswith(s)), key=len, default="")
+        head_end = match.end() - len(suffix)
+        for start in range(match.start(), head_end):
+            head = self.text[start:head_end]
+            if self.places.gaz.candidates(head, short=True) or self.places.gaz.candidates(head):
                 return start
         return None
 
