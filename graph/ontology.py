@@ -37,6 +37,17 @@ class FieldError(ValueError):
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A node property kept as the list of `value` of the node's `rel` relationships, the node
+    being their `end` ("source" or "target"): a fact materialised so that queries read one node
+    property instead of every relationship."""
+
+    rel: str
+    end: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Property:
     name: str
     type: str
@@ -44,6 +55,7 @@ class Property:
     zh: str = ""
     values: tuple[str, ...] = ()
     planned: bool = False  # a date that lies ahead when recorded (a deadline), not one the data has seen
+    derived: Derivation | None = None  # computed by jiandu from the graph, never taken from a record
 
     def coerce(self, raw: Any) -> Any:
         """Turn a raw CSV/JSON value into this property's type, or raise FieldError.
@@ -195,6 +207,10 @@ class Ontology:
     def relationship(self, rel_type: str) -> RelType:
         return self.relationships[rel_type]
 
+    def derived(self) -> list[tuple[str, Property]]:
+        """Every derived node property, with its label."""
+        return [(label, p) for label, kind in self.nodes.items() for p in kind.properties.values() if p.derived]
+
     def observed_dates(self) -> dict[str, tuple[bool, list[str]]]:
         """Per label or relationship type (and whether it is a relationship), its date properties
         that record what happened (not `planned` ones)."""
@@ -218,6 +234,7 @@ def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
             zh=str(p.get("zh", "")),
             values=tuple(str(v) for v in p.get("values", ())),
             planned=bool(p.get("planned", False)),
+            derived=Derivation(**p["derived"]) if p.get("derived") else None,
         )
     return props
 
@@ -257,7 +274,19 @@ def load(path: Path | None = None) -> Ontology:
             style=spec.get("style", {}),
             hierarchy=bool(spec.get("hierarchy", False)),
         )
-    return Ontology(nodes=nodes, relationships=rels, provenance=_properties(data["provenance"], "provenance"))
+    onto = Ontology(nodes=nodes, relationships=rels, provenance=_properties(data["provenance"], "provenance"))
+    for label, prop in onto.derived():
+        _check_derivation(onto, label, prop)
+    return onto
+
+
+def _check_derivation(onto: Ontology, label: str, prop: Property) -> None:
+    d = prop.derived
+    rel = onto.relationships.get(d.rel)
+    if rel is None or d.end not in ("source", "target") or d.value not in rel.properties:
+        raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d.rel}.{d.value} ({d.end})")
+    if label not in (rel.sources if d.end == "source" else rel.targets):
+        raise ValueError(f"ontology: {label} is never the {d.end} of {d.rel}")
 
 
 @cache

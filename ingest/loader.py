@@ -4,6 +4,7 @@ Two passes over the inputs: first every node record of every file, then every re
 record, so a relationship may refer to a node from a later line or another file. Records
 are merged on stable ids, so loading the same files twice (or again after a crash) leaves
 the same graph. Writes are ``UNWIND $rows`` batches: one round trip and one fsync per batch.
+Last, the derived properties (graph/derived.py) of every node the run touched are recomputed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jiandu.graph.derived import Touched
 from jiandu.graph.ontology import ONTOLOGY, FieldError, Ontology
 from jiandu.graph.store import Store, StoreError
 from jiandu.ingest.files import walk
@@ -145,6 +147,7 @@ class Loader:
         # Batches run in order, so nodes always land before the relationships that need them.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiandu-ingest")
         self._inflight: deque[tuple[Future, str, Any, list]] = deque()
+        self._touched = Touched(onto)
 
     # -- public ------------------------------------------------------------------------------
     def load(self, inputs: list[Path | Records]) -> IngestReport:
@@ -159,6 +162,7 @@ class Loader:
                         self._load_file(given, pass_kind)
             while self._inflight:
                 self._settle()
+            self._refresh_derived()
         finally:
             self._writer.shutdown(cancel_futures=True)
             self.report.seconds = time.perf_counter() - started
@@ -245,6 +249,8 @@ class Loader:
         rows = [row.row for _, row in batch]
         is_node = isinstance(group, str)
         cypher = node_merge_cypher(group, self.onto) if is_node else rel_merge_cypher(*group, self.onto)
+        if not is_node:
+            self._touched.note(*group, rows)
         future = self._writer.submit(self.store.prepare_batch(cypher, rows, src=src))
         self._inflight.append((future, src, group, batch))
         if len(self._inflight) > 2:
@@ -264,6 +270,16 @@ class Loader:
         except StoreError as exc:
             raise IngestAborted(f"写入失败 (write failed) in {src}: {exc}. 已写入的数据保留; 重新运行同一命令即可补全 "
                                 "(what was written stays; run the same ingest again to complete it)") from None
+
+    def _refresh_derived(self) -> None:
+        """Bring the derived properties of every node this run touched up to date (a run that
+        failed before here leaves them for the re-run, which touches the same nodes)."""
+        try:
+            self._touched.note_missing(self.store)
+            self._touched.refresh(self.store, self.batch_size)
+        except StoreError as exc:
+            raise IngestAborted(f"派生属性更新失败 (derived properties not updated): {exc}. 重新运行同一命令即可补全 "
+                                "(run the same ingest again to complete it)") from None
 
     def _reject_dangling(self, src: str, group: tuple[str, str, str], batch: list) -> None:
         _, source, target = group

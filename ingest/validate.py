@@ -61,6 +61,8 @@ def _properties(kind: NodeType | RelType, record: dict[str, Any], reserved: tupl
         raise FieldError(unknown[0], f"{name} 没有这个字段 (unknown field); 允许的字段 (allowed): {allowed}")
     props, dates = {}, {}
     for name, prop in kind.properties.items():
+        if prop.derived:  # recomputed from the graph after every write (an export carries it)
+            continue
         value = prop.coerce(record.get(name))
         if value is None or value == []:
             if prop.required:

@@ -85,6 +85,7 @@ def case_clusters(result: Result, params: dict[str, Any]) -> Result:
     return Result(["cluster", "size", "case_ids", "reasons", "links"], rows)
 
 
+# unit_portrait.cypher repeats these weights, unrounded, to send only the units near the top
 WEIGHTS = {"cases": 30, "top_involved": 20, "clue_density": 15, "overdue": 15, "uncovered": 20}
 
 

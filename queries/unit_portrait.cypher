@@ -19,7 +19,8 @@
 // finish: unit_portrait
 // let: window_start = as_of - months months
 // Each indicator is its own part, read from its sparse side (cases, clues, findings in the window)
-// or from the current posts, in the pipeline; each part's rows are counted per unit. An OPTIONAL MATCH
+// or from the current posts, in the pipeline; each part's rows are counted per unit. Coverage
+// reads the leader's derived list of act dates (Leader.supervised_on), not every act. An OPTIONAL MATCH
 // with a WHERE per unit would cost FalkorDB a traversal per unit and per leader.
 WITH date($as_of) AS day, date($window_start) AS window_from
 CALL {
@@ -31,17 +32,8 @@ CALL {
   WITH day, window_from
   MATCH (l:Leader)-[p:HOLDS_POST]->(u:Unit)
   WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
-  WITH DISTINCT u, l
-  RETURN u, 1 AS leaders, null AS covered, null AS clues, null AS cases, null AS top, null AS overdue
-  UNION ALL
-  WITH day, window_from
-  MATCH (l:Leader)-[p:HOLDS_POST]->(u:Unit)
-  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
-  WITH DISTINCT day, window_from, u, l
-  MATCH (l)<-[s:SUPERVISED]-()
-  WHERE s.date >= window_from AND s.date <= day
-  WITH DISTINCT u, l
-  RETURN u, null AS leaders, 1 AS covered, null AS clues, null AS cases, null AS top, null AS overdue
+  WITH DISTINCT window_from, day, u, l
+  RETURN u, 1 AS leaders, CASE WHEN any(d IN l.supervised_on WHERE d >= window_from AND d <= day) THEN 1 END AS covered, null AS clues, null AS cases, null AS top, null AS overdue
   UNION ALL
   WITH day, window_from
   MATCH (cl:Clue)-[:ABOUT]->(l:Leader)
@@ -80,4 +72,18 @@ CALL {
 }
 WITH u, count(leaders) AS leaders, count(covered) AS covered, count(clues) AS clues, count(cases) AS cases,
      count(top) > 0 AS top_involved, count(overdue) AS overdue
-RETURN u.id AS unit_id, u.name AS unit, cases, top_involved, leaders, clues, overdue, covered
+// The score again, unrounded (finishing.portrait_score is the one that counts): only the units
+// within 0.01 of the limit-th are sent on, so the client ranks tens of rows, not every unit.
+WITH u, leaders, covered, clues, cases, top_involved, overdue,
+     10.0 * CASE WHEN cases > 3 THEN 3 ELSE cases END + CASE WHEN top_involved THEN 20.0 ELSE 0.0 END
+     + CASE WHEN leaders = 0 THEN 0.0 WHEN clues >= leaders THEN 15.0 ELSE 15.0 * clues / leaders END
+     + 3.0 * CASE WHEN overdue > 5 THEN 5 ELSE overdue END
+     + CASE WHEN leaders = 0 THEN 0.0 ELSE 20.0 * (leaders - covered) / leaders END AS rough
+ORDER BY rough DESC
+WITH collect([u.id, u.name, cases, top_involved, leaders, clues, overdue, covered, rough]) AS ranked
+WITH ranked, CASE WHEN size(ranked) > $limit THEN ranked[$limit - 1][8] END AS floor
+UNWIND ranked AS r
+WITH r
+WHERE floor IS NULL OR r[8] >= floor - 0.01
+RETURN r[0] AS unit_id, r[1] AS unit, r[2] AS cases, r[3] AS top_involved, r[4] AS leaders, r[5] AS clues,
+       r[6] AS overdue, r[7] AS covered

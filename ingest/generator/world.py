@@ -87,7 +87,7 @@ class Writer:
         return str(value)
 
     def node(self, label: str, node_id: str, **props: Any) -> str:
-        columns = ["id", *self.onto.node(label).properties]
+        columns = ["id", *(name for name, p in self.onto.node(label).properties.items() if not p.derived)]
         w = self._writer(label, columns)
         props["id"] = node_id
         w.writerow([self._cell(props.get(c)) for c in columns])

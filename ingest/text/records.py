@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from jiandu.graph.derived import Touched
 from jiandu.graph.ontology import ONTOLOGY, FieldError
 from jiandu.graph.store import Store
 from jiandu.ingest.loader import SPAN_SOURCE, node_merge_cypher, rel_merge_cypher
@@ -322,5 +323,9 @@ def write_document(store: Store, extraction: Extraction, index: GraphIndex) -> t
              for i, (label, rows) in enumerate(nodes.items())]
     parts += [(rel_merge_cypher(rtype, source, target, provenance=SPAN_SOURCE, rows=f"rows{len(parts) + i}"), rows)
               for i, ((rtype, source, target), rows) in enumerate(rels.items())]
-    written = store.write_together(parts, src=extraction.document.name)
-    return sum(written[:len(nodes)]), sum(written[len(nodes):])
+    touched = Touched()
+    for (rtype, source, target), rows in rels.items():
+        touched.note(rtype, source, target, rows)
+    derived = touched.parts(numbered_from=len(parts))  # in the same statement: all lands or none
+    written = store.write_together(parts + derived, src=extraction.document.name)
+    return sum(written[:len(nodes)]), sum(written[len(nodes):len(parts)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -27,10 +28,10 @@ from jiandu.views import ReadModel
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.json:
         data = {
-            "nodes": {label: {"zh": n.zh, "properties": {p.name: p.__dict__ for p in n.properties.values()}}
+            "nodes": {label: {"zh": n.zh, "properties": {p.name: asdict(p) for p in n.properties.values()}}
                       for label, n in ONTOLOGY.nodes.items()},
             "relationships": {t: {"zh": r.zh, "from": r.sources, "to": r.targets, "key": r.key,
-                                  "properties": {p.name: p.__dict__ for p in r.properties.values()}}
+                                  "properties": {p.name: asdict(p) for p in r.properties.values()}}
                               for t, r in ONTOLOGY.relationships.items()},
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
