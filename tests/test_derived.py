@@ -18,6 +18,7 @@ from jiandu.graph.ontology import ONTOLOGY
 from jiandu.ingest.generator import generate
 from jiandu.ingest.loader import ingest
 from jiandu.ingest.text.load import ingest_documents
+from jiandu.views import ReadModel
 
 DERIVED = ONTOLOGY.derived()
 REPORT = SAMPLES.parent / "sample_reports" / "北州区住建系统案件通报.txt"
@@ -133,3 +134,12 @@ def test_a_documents_acts_update_them_in_the_same_write(store, tmp_path):
                             "RETURN l.id, r.date", {"name": REPORT.name}, read_only=True).rows
     assert from_report, "the sample report names no supervisory act"
     assert derived_values(store) == recomputed(store)
+
+
+def test_views_show_the_acts_not_the_derived_list(store, tmp_path):
+    ingest(store, [SAMPLES], rejects_dir=tmp_path / "r")
+    leader = store.run("MATCH (l:Leader) WHERE size(l.supervised_on) > 0 RETURN l.id LIMIT 1", read_only=True).scalar()
+    view = ReadModel(store).neighbourhood("Leader", leader)
+    shown = [n for k, n in view.nodes.items() if k[0] == "Leader"]
+    assert shown and all("supervised_on" not in n for n in shown)
+    assert any(k[1] == "SUPERVISED" for k in view.edges)

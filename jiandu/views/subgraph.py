@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from jiandu.graph.ontology import ONTOLOGY
+
 Key = tuple[str, str]  # (label, id)
 EdgeKey = tuple[Key, str, Key, str]  # (source, type, target, the relationship's own id or "")
+# derived properties serve queries; a view shows the relationships they are derived from instead
+_DERIVED = {label: {p.name for l2, p in ONTOLOGY.derived() if l2 == label} for label, _ in ONTOLOGY.derived()}
 
 
 @dataclass
@@ -20,7 +24,8 @@ class Subgraph:
 
     def add_node(self, label: str, props: dict[str, Any]) -> Key:
         key = (label, props["id"])
-        self.nodes.setdefault(key, props)
+        hidden = _DERIVED.get(label)
+        self.nodes.setdefault(key, {k: v for k, v in props.items() if k not in hidden} if hidden else props)
         return key
 
     def as_json(self) -> dict[str, Any]:
