@@ -17,16 +17,21 @@ from jiandu.graph.ontology import ONTOLOGY, Ontology, Property
 from jiandu.graph.store import Store
 
 
-def refresh_cypher(label: str, prop: Property, rows: str = "ids") -> str:
-    """Recompute `label.prop` for the nodes whose ids are in parameter `rows`; returns `written`."""
+def _feeding(prop: Property, rel: str = "") -> str:
+    """The pattern of `n`'s relationships that `prop` is derived from (named `rel` when given)."""
     d = prop.derived
     assert d is not None
-    arrow = f"(n)<-[r:{d.rel}]-()" if d.end == "target" else f"(n)-[r:{d.rel}]->()"
+    return f"(n)<-[{rel}:{d.rel}]-()" if d.end == "target" else f"(n)-[{rel}:{d.rel}]->()"
+
+
+def refresh_cypher(label: str, prop: Property, rows: str = "ids") -> str:
+    """Recompute `label.prop` for the nodes whose ids are in parameter `rows`; returns `written`."""
+    value = prop.derived.value
     # sorted and distinct, so that both engines store the same list (neither has a list sort)
     ordered = ("reduce(acc = [], v IN values | [x IN acc WHERE x < v] + CASE WHEN v IN acc THEN [] ELSE [v] END"
                " + [x IN acc WHERE x > v])")
     return (f"UNWIND ${rows} AS id MATCH (n:{label} {{id: id}}) "
-            f"WITH n, [{arrow} WHERE r.{d.value} IS NOT NULL | r.{d.value}] AS values "
+            f"WITH n, [{_feeding(prop, 'r')} WHERE r.{value} IS NOT NULL | r.{value}] AS values "
             f"SET n.{prop.name} = {ordered} RETURN count(n) AS written")
 
 
@@ -62,9 +67,7 @@ class Touched:
         """Also the nodes that have the relationships but not yet the property: a graph written
         before the property was declared gets it on its next write."""
         for label, prop in self._facts:
-            d = prop.derived
-            arrow = f"(n)<-[:{d.rel}]-()" if d.end == "target" else f"(n)-[:{d.rel}]->()"
-            found = store.run(f"MATCH {arrow} WHERE n:{label} AND n.{prop.name} IS NULL RETURN DISTINCT n.id",
+            found = store.run(f"MATCH {_feeding(prop)} WHERE n:{label} AND n.{prop.name} IS NULL RETURN DISTINCT n.id",
                               read_only=True).rows
             self._ids[(label, prop.name)].update(row[0] for row in found)
 

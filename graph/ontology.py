@@ -211,6 +211,10 @@ class Ontology:
         """Every derived node property, with its label."""
         return [(label, p) for label, kind in self.nodes.items() for p in kind.properties.values() if p.derived]
 
+    def derived_names(self, label: str) -> frozenset[str]:
+        """The names of `label`'s derived properties."""
+        return frozenset(p.name for name, p in self.derived() if name == label)
+
     def observed_dates(self) -> dict[str, tuple[bool, list[str]]]:
         """Per label or relationship type (and whether it is a relationship), its date properties
         that record what happened (not `planned` ones)."""

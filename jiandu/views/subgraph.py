@@ -10,7 +10,7 @@ from jiandu.graph.ontology import ONTOLOGY
 Key = tuple[str, str]  # (label, id)
 EdgeKey = tuple[Key, str, Key, str]  # (source, type, target, the relationship's own id or "")
 # derived properties serve queries; a view shows the relationships they are derived from instead
-_DERIVED = {label: {p.name for l2, p in ONTOLOGY.derived() if l2 == label} for label, _ in ONTOLOGY.derived()}
+_DERIVED = {label: ONTOLOGY.derived_names(label) for label in ONTOLOGY.nodes}
 
 
 @dataclass
