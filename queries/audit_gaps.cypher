@@ -14,11 +14,14 @@
 // column end · 任职止
 // let: tenure_start_before = as_of - years years
 // let: left_before = as_of - months months
-// Each part gathers its posts once and marks those an audit covers, in the pipeline (an OPTIONAL
-// MATCH with a WHERE would cost FalkorDB a traversal per post); the posts left unmarked are gaps.
-WITH date($as_of) AS day
+// One pass over the 一把手 posts: those of either kind are gathered once (a post cannot be both:
+// the current end on or after as_of, the past one before left_before), and a second part marks
+// those an audit covers, in the pipeline (an OPTIONAL MATCH with a WHERE would cost FalkorDB a
+// traversal per post); the posts left unmarked are gaps.
+WITH date($as_of) AS day, date($tenure_start_before) AS tenure_before, date($left_before) AS left_before
 MATCH (:Leader)-[p:HOLDS_POST {top_leader: true}]->(:Unit)
-WHERE p.start IS NOT NULL AND p.start <= date($tenure_start_before) AND (p.end IS NULL OR p.end >= day)
+WHERE (p.start IS NOT NULL AND p.start <= tenure_before AND (p.end IS NULL OR p.end >= day))
+   OR (p.end IS NOT NULL AND p.end < left_before)
 WITH day, collect(p) AS posts
 CALL {
   WITH posts
@@ -29,36 +32,15 @@ CALL {
   UNWIND posts AS p
   WITH day, p, startNode(p) AS l, endNode(p) AS u
   MATCH (a:Audit)-[:AUDITS]->(l)
-  WHERE a.date >= p.start AND a.date <= day AND a.kind IN ['任期经济责任审计', '离任经济责任审计']
+  WHERE a.kind IN ['任期经济责任审计', '离任经济责任审计'] AND (p.start IS NULL OR a.date >= p.start)
+    AND CASE WHEN p.end IS NULL OR p.end >= day THEN a.date <= day ELSE a.kind = '离任经济责任审计' END
   WITH p, a, u
   MATCH (a)-[:COVERS]->(u)
   RETURN DISTINCT p, true AS audited
 }
-WITH p, max(audited) AS audited
+WITH day, p, max(audited) AS audited
 WHERE NOT audited
-WITH startNode(p) AS l, p, endNode(p) AS u
-RETURN 'long_tenure' AS gap, l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title,
-       p.start AS start, p.end AS end
-UNION ALL
-MATCH (:Leader)-[p:HOLDS_POST {top_leader: true}]->(:Unit)
-WHERE p.end IS NOT NULL AND p.end < date($left_before)
-WITH collect(p) AS posts
-CALL {
-  WITH posts
-  UNWIND posts AS p
-  RETURN p, false AS audited
-  UNION ALL
-  WITH posts
-  UNWIND posts AS p
-  WITH p, startNode(p) AS l, endNode(p) AS u
-  MATCH (a:Audit {kind: '离任经济责任审计'})-[:AUDITS]->(l)
-  WHERE p.start IS NULL OR a.date >= p.start
-  WITH p, a, u
-  MATCH (a)-[:COVERS]->(u)
-  RETURN DISTINCT p, true AS audited
-}
-WITH p, max(audited) AS audited
-WHERE NOT audited
-WITH startNode(p) AS l, p, endNode(p) AS u
-RETURN 'no_exit_audit' AS gap, l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title,
+WITH day, startNode(p) AS l, p, endNode(p) AS u
+RETURN CASE WHEN p.end IS NULL OR p.end >= day THEN 'long_tenure' ELSE 'no_exit_audit' END AS gap,
+       l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title,
        p.start AS start, p.end AS end

@@ -11,10 +11,11 @@
 // column since · 任职起 in post since
 // column last_talk · 上级最近一次谈话 last talk from above (null: never)
 // let: window_start = as_of - months months
-// The current 一把手 are gathered once; each kind of "above" then marks those it talked to in
-// the window, from the few above to each (WITH DISTINCT, so the talks are found by Expand Into
-// between two known nodes, not by reading every act a leader received); only the few left
-// unmarked are asked for their last talk.
+// The current 一把手 are gathered once and the oversight bodies above mark those they talked to in
+// the window (WITH DISTINCT, so that the talks are found by Expand Into between two known nodes,
+// not by reading every act a leader received); bodies talk to most. Only the few left unmarked
+// are asked for their last talk from anyone above, bodies and bosses, and are gaps when it falls
+// before the window: a boss's talk in the window clears them there.
 WITH date($as_of) AS day, date($window_start) AS window_from
 MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
 WHERE (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
@@ -32,16 +33,6 @@ CALL {
   MATCH (b)-[s:SUPERVISED]->(l)
   WHERE s.date >= window_from AND s.date <= day AND s.kind IN ['谈话提醒', '廉政谈话', '约谈', '诫勉谈话']
   RETURN DISTINCT p, true AS talked
-  UNION ALL
-  WITH tops, day, window_from
-  UNWIND tops AS t
-  WITH day, window_from, t[0] AS l, t[1] AS p, t[2] AS u
-  MATCH (u)-[:SUBORDINATE_TO]->(:Unit)<-[q:HOLDS_POST {top_leader: true}]-(boss:Leader)
-  WHERE (q.start IS NULL OR q.start <= day) AND (q.end IS NULL OR q.end >= day)
-  WITH DISTINCT day, window_from, l, p, u, boss
-  MATCH (boss)-[s:SUPERVISED]->(l)
-  WHERE s.date >= window_from AND s.date <= day AND s.kind IN ['谈话提醒', '廉政谈话', '约谈', '诫勉谈话']
-  RETURN DISTINCT p, true AS talked
 }
 WITH p, max(talked) AS talked
 WHERE NOT talked
@@ -55,6 +46,7 @@ WITH l, p, u, bodies + bosses AS above
 OPTIONAL MATCH (x)-[s:SUPERVISED]->(l)
 WHERE x IN above AND s.kind IN ['谈话提醒', '廉政谈话', '约谈', '诫勉谈话'] AND s.date <= date($as_of)
 WITH l, p, u, max(s.date) AS last
+WHERE last IS NULL OR last < date($window_start)
 RETURN l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, p.start AS since,
        last AS last_talk
 ORDER BY unit_id, leader_id
