@@ -36,15 +36,35 @@ class FieldError(ValueError):
         self.field = field_name
 
 
+OTHER = "other"  # a derivation's part naming the node at the relationship's other end, as "Label:id"
+
+
 @dataclass(frozen=True)
 class Derivation:
     """A node property kept as the list of `value` of the node's `rel` relationships, the node
     being their `end` ("source" or "target"): a fact materialised so that queries read one node
-    property instead of every relationship."""
+    property instead of every relationship.
+
+    `value` is one relationship property (the list holds its values), or several parts, each a
+    relationship property or ``other`` (the node at the other end, "Label:id"), joined as
+    "part|part" strings: "2025-03-01|OversightBody:B1". A date part first keeps the list in date
+    order and lets a query compare its first ten characters. `where` keeps only the relationships
+    whose property holds one of the listed values."""
 
     rel: str
     end: str
-    value: str
+    value: str | tuple[str, ...]
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return (self.value,) if isinstance(self.value, str) else self.value
+
+    @classmethod
+    def read(cls, spec: dict) -> Derivation:
+        value = spec["value"] if isinstance(spec["value"], str) else tuple(spec["value"])
+        where = tuple((k, tuple(v)) for k, v in (spec.get("where") or {}).items())
+        return cls(rel=spec["rel"], end=spec["end"], value=value, where=where)
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,7 @@ def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
             zh=str(p.get("zh", "")),
             values=tuple(str(v) for v in p.get("values", ())),
             planned=bool(p.get("planned", False)),
-            derived=Derivation(**p["derived"]) if p.get("derived") else None,
+            derived=Derivation.read(p["derived"]) if p.get("derived") else None,
         )
     return props
 
@@ -287,8 +307,13 @@ def load(path: Path | None = None) -> Ontology:
 def _check_derivation(onto: Ontology, label: str, prop: Property) -> None:
     d = prop.derived
     rel = onto.relationships.get(d.rel)
-    if rel is None or d.end not in ("source", "target") or d.value not in rel.properties:
+    named = [p for p in d.parts if p != OTHER] + [k for k, _ in d.where]
+    if rel is None or d.end not in ("source", "target") or any(p not in rel.properties for p in named):
         raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d.rel}.{d.value} ({d.end})")
+    for k, values in d.where:
+        allowed = rel.properties[k].values
+        if not values or (allowed and set(values) - set(allowed)):
+            raise ValueError(f"ontology: {label}.{prop.name} keeps {d.rel}.{k} values it does not have: {values}")
     if label not in (rel.sources if d.end == "source" else rel.targets):
         raise ValueError(f"ontology: {label} is never the {d.end} of {d.rel}")
 

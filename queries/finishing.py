@@ -6,7 +6,7 @@ Each takes the Cypher result and the bound parameters and returns the final resu
 from __future__ import annotations
 
 import datetime as dt
-import statistics
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -30,8 +30,9 @@ def regional_outliers(result: Result, params: dict[str, Any]) -> Result:
     out = []
     for row in rows:
         others = [r["rate"] for r in by_parent[row["parent_id"]] if r is not row and r["rate"] is not None]
-        mean = statistics.fmean(others) if others else None
-        std = statistics.pstdev(others) if len(others) >= 2 else None
+        # plain floats: statistics.pstdev computes in exact fractions, which took longer than the query
+        mean = math.fsum(others) / len(others) if others else None
+        std = math.sqrt(math.fsum((x - mean) ** 2 for x in others) / len(others)) if len(others) >= 2 else None
         z = None
         if row["rate"] is not None and std:
             z = round((row["rate"] - mean) / std, 6)

@@ -30,7 +30,7 @@ CALL {
   WITH DISTINCT r, x
   MATCH (l:Leader)-[p:HOLDS_POST]->(:Unit)-[:IN_REGION]->(x)
   WHERE (p.start IS NULL OR p.start <= date($until)) AND (p.end IS NULL OR p.end >= date($since))
-  RETURN r, l.id AS leader, null AS involved
+  RETURN r, l AS leader, null AS involved
   UNION ALL
   MATCH (r:Region {level: $level})-[:PART_OF]->(:Region)
   RETURN r, null AS leader, null AS involved
@@ -45,8 +45,8 @@ CALL {
   UNWIND [x, y1, y2, y3] AS r
   WITH DISTINCT l, r
   WHERE r.level = $level
-  RETURN r, l.id AS leader, l.id AS involved
+  RETURN r, l AS leader, l AS involved
 }
-WITH r, collect(DISTINCT leader) AS leaders, collect(DISTINCT involved) AS involved
+WITH r, count(DISTINCT leader) AS leaders, count(DISTINCT involved) AS involved
 MATCH (r)-[:PART_OF]->(parent:Region)
-RETURN r.id AS region_id, r.name AS region, parent.id AS parent_id, size(leaders) AS leaders, size(involved) AS involved
+RETURN r.id AS region_id, r.name AS region, parent.id AS parent_id, leaders, involved

@@ -14,6 +14,8 @@
 // column title · 职务
 // column last_supervised · 该纪委最近一次监督日期 last act by that body (null: never)
 // let: window_start = as_of - months months
+// The body's last act on a leader is read from the leader's derived list of acts ("date|Label:id",
+// in date order), not from every act: on FalkorDB the list is several times cheaper.
 MATCH (b:OversightBody {kind: '纪委监委'})-[:OVERSEES {mode: '同级'}]->(party:Unit {kind: '党委'})
 OPTIONAL MATCH (party)-[:IN_REGION]->(:Region)<-[:IN_REGION]-(d:Unit {kind: '部门'})
 WHERE d.admin_level = party.admin_level
@@ -27,9 +29,9 @@ OPTIONAL MATCH (l)-[q:HOLDS_POST]->(b)
 WHERE (q.start IS NULL OR q.start <= date($as_of)) AND (q.end IS NULL OR q.end >= date($as_of))
 WITH b, party, l, p, u, count(q) AS in_body
 WHERE in_body = 0
-OPTIONAL MATCH (b)-[s:SUPERVISED]->(l)
-WHERE s.date <= date($as_of)
-WITH b, party, l, p, u, max(s.date) AS last
+WITH b, party, l, p, u, 'OversightBody:' + b.id AS body
+WITH b, party, l, p, u, [t IN coalesce(l.supervised_by, []) WHERE substring(t, 11) = body AND substring(t, 0, 10) <= $as_of] AS acts
+WITH b, party, l, p, u, CASE WHEN size(acts) = 0 THEN null ELSE date(substring(acts[-1], 0, 10)) END AS last
 WHERE last IS NULL OR last < date($window_start)
 RETURN party.id AS party_id, party.name AS party, b.id AS body_id, b.name AS body, l.id AS leader_id,
        l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, last AS last_supervised

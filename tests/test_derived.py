@@ -14,7 +14,7 @@ from conftest import SAMPLES
 from test_query_answers import answers, comparable, variants_for
 
 from jiandu.graph.derived import Touched
-from jiandu.graph.ontology import ONTOLOGY
+from jiandu.graph.ontology import ONTOLOGY, OTHER
 from jiandu.ingest.generator import generate
 from jiandu.ingest.loader import ingest
 from jiandu.ingest.text.load import ingest_documents
@@ -39,11 +39,17 @@ def recomputed(store) -> dict[str, list]:
     out = {}
     for label, prop in DERIVED:
         d = prop.derived
-        arrow = f"(n:{label})<-[r:{d.rel}]-()" if d.end == "target" else f"(n:{label})-[r:{d.rel}]->()"
-        rows = store.run(f"MATCH {arrow} WHERE r.{d.value} IS NOT NULL RETURN n.id, r.{d.value}", read_only=True).rows
+        arrow = f"(n:{label})<-[r:{d.rel}]-(o)" if d.end == "target" else f"(n:{label})-[r:{d.rel}]->(o)"
+        rows = store.run(f"MATCH {arrow} RETURN n.id, properties(r), labels(o)[0] + ':' + o.id", read_only=True).rows
         values: dict[str, set] = {}
-        for node_id, value in rows:
-            values.setdefault(node_id, set()).add(str(value))
+        for node_id, rel, other in rows:
+            values.setdefault(node_id, set())  # a node with such relationships has the list, maybe empty
+            if any(rel.get(k) not in allowed for k, allowed in d.where):
+                continue
+            parts = [other if p == OTHER else rel.get(p) for p in d.parts]
+            if any(v is None for v in parts):
+                continue
+            values[node_id].add("|".join(str(v) for v in parts))
         out[f"{label}.{prop.name}"] = sorted([k, sorted(v)] for k, v in values.items())
     return out
 
@@ -103,18 +109,25 @@ def test_a_corrected_act_and_an_old_graph_are_brought_up_to_date(store, tmp_path
                                       encoding="utf-8")
     ingest(store, [tmp_path / "a.jsonl"], rejects_dir=tmp_path / "r")
     assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-03-01"]]]
+    assert derived_values(store)["Leader.talked_to_by"] == [["L1", ["2025-03-01|OversightBody:B1"]]]
 
     corrected = {**act, "date": "2025-04-02"}  # the same act, its date corrected
-    (tmp_path / "b.jsonl").write_text(json.dumps(corrected, ensure_ascii=False), encoding="utf-8")
+    letter = {**act, "id": "S2", "kind": "函询", "date": "2025-05-06"}  # an act, not a talk
+    (tmp_path / "b.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [corrected, letter]),
+                                      encoding="utf-8")
     ingest(store, [tmp_path / "b.jsonl"], rejects_dir=tmp_path / "r")
-    assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-04-02"]]]
+    assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-04-02", "2025-05-06"]]]
+    assert derived_values(store)["Leader.supervised_by"] == [
+        ["L1", ["2025-04-02|OversightBody:B1", "2025-05-06|OversightBody:B1"]]]
+    assert derived_values(store)["Leader.talked_to_by"] == [["L1", ["2025-04-02|OversightBody:B1"]]]
 
     store.run("MATCH (n:Leader) REMOVE n.supervised_on")  # as a graph written before the property was
     assert derived_values(store)["Leader.supervised_on"] == []
     (tmp_path / "other.jsonl").write_text(json.dumps({"label": "Leader", "id": "L2", "name": "乙"},
                                                      ensure_ascii=False), encoding="utf-8")
     ingest(store, [tmp_path / "other.jsonl"], rejects_dir=tmp_path / "r")  # any later ingest
-    assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-04-02"]]]
+    assert derived_values(store) == recomputed(store)
+    assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-04-02", "2025-05-06"]]]
 
 
 def test_touched_names_only_the_nodes_at_the_derived_end():
@@ -125,6 +138,8 @@ def test_touched_names_only_the_nodes_at_the_derived_end():
     assert ids == ["L1", "L2"] and "SUPERVISED" in cypher and "$ids" in cypher
     assert [ids for _, ids in touched.parts(batch_size=1, numbered_from=3)] == [["L1"], ["L2"]]
     assert "$rows4" in touched.parts(batch_size=1, numbered_from=3)[1][0]
+    touched.note("OVERSEES", "OversightBody", "Unit", [{"from": "B1", "to": "U1"}])
+    assert [ids for _, ids in touched.parts()] == [["L1", "L2"], ["U1"]]
 
 
 def test_a_documents_acts_update_them_in_the_same_write(store, tmp_path):

@@ -1,6 +1,8 @@
+from pathlib import Path
+
 import pytest
 
-from jiandu.graph import schema
+from jiandu.graph import ontology, schema
 from jiandu.graph.ontology import ONTOLOGY, FieldError
 
 
@@ -72,3 +74,16 @@ def test_store_schema_is_idempotent(store):
     with pytest.raises(Exception):  # noqa: B017 - either engine's unique-constraint error
         store.run("CREATE (:Leader {id: 'a', name: '乙'})")
     assert store.run("MATCH (n:Leader) RETURN count(n)").scalar() == 1
+
+
+@pytest.mark.parametrize("derived, fragment", [
+    ("{rel: SUPERVISED, end: target, value: [date, nowhere]}", "derived from unknown"),
+    ("{rel: SUPERVISED, end: target, value: [date, other], where: {kind: [闲聊]}}", "does not have"),
+    ("{rel: OVERSEES, end: target, value: [other]}", "never the target"),
+])
+def test_a_derivation_must_read_what_its_relationship_has(tmp_path, derived, fragment):
+    text = (Path(ontology.__file__).with_name("ontology.yaml").read_text(encoding="utf-8")
+            .replace("derived: {rel: SUPERVISED, end: target, value: date}", f"derived: {derived}"))
+    (tmp_path / "o.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=fragment):
+        ontology.load(tmp_path / "o.yaml")
