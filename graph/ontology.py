@@ -60,6 +60,10 @@ class Derivation:
     def parts(self) -> tuple[str, ...]:
         return (self.value,) if isinstance(self.value, str) else self.value
 
+    def __str__(self) -> str:
+        kept = "".join(f" where {k} in {'/'.join(v)}" for k, v in self.where)
+        return f"{self.rel}.{'|'.join(self.parts)}{kept}"
+
     @classmethod
     def read(cls, spec: dict) -> Derivation:
         value = spec["value"] if isinstance(spec["value"], str) else tuple(spec["value"])
@@ -309,7 +313,7 @@ def _check_derivation(onto: Ontology, label: str, prop: Property) -> None:
     rel = onto.relationships.get(d.rel)
     named = [p for p in d.parts if p != OTHER] + [k for k, _ in d.where]
     if rel is None or d.end not in ("source", "target") or any(p not in rel.properties for p in named):
-        raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d.rel}.{d.value} ({d.end})")
+        raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d} ({d.end})")
     for k, values in d.where:
         allowed = rel.properties[k].values
         if not values or (allowed and set(values) - set(allowed)):

@@ -61,6 +61,6 @@ def describe(onto: Ontology = ONTOLOGY) -> str:
 def _prop_line(p) -> str:
     flags = " (必填 required)" if p.required else ""
     if p.derived:
-        flags += f" (派生 derived from {p.derived.rel}.{p.derived.value}, kept by jiandu)"
+        flags += f" (派生 derived from {p.derived}, kept by jiandu)"
     allowed = f" ∈ {{{', '.join(p.values)}}}" if p.values else ""
     return f"    {p.name}: {p.type}{flags} · {p.zh}{allowed}"

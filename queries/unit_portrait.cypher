@@ -22,6 +22,8 @@
 // or from the current posts, in the pipeline; each part's rows are counted per unit. Coverage
 // reads the leader's derived list of act dates (Leader.supervised_on), not every act. An OPTIONAL MATCH
 // with a WHERE per unit would cost FalkorDB a traversal per unit and per leader.
+// The unit filters of the case and clue parts follow a WITH: before it, FalkorDB starts from every
+// unit instead of from the cases and clues in the window (their date index).
 WITH date($as_of) AS day, date($window_start) AS window_from
 CALL {
   WITH day, window_from
@@ -46,19 +48,23 @@ CALL {
   UNION ALL
   WITH day, window_from
   MATCH (cu:Clue)-[:ABOUT]->(u:Unit)
-  WHERE cu.received >= window_from AND cu.received <= day AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WHERE cu.received >= window_from AND cu.received <= day
   WITH DISTINCT u, cu
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
   RETURN u, null AS leaders, null AS covered, 1 AS clues, null AS cases, null AS top, null AS overdue
   UNION ALL
   WITH day, window_from
   MATCH (c:Case)-[:CONCERNS]->(u:Unit)
-  WHERE c.opened >= window_from AND c.opened <= day AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WHERE c.opened >= window_from AND c.opened <= day
   WITH DISTINCT u, c
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
   RETURN u, null AS leaders, null AS covered, null AS clues, 1 AS cases, null AS top, null AS overdue
   UNION ALL
   WITH day, window_from
   MATCH (tc:Case)-[:CONCERNS]->(u:Unit)
-  WHERE tc.opened >= window_from AND tc.opened <= day AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WHERE tc.opened >= window_from AND tc.opened <= day
+  WITH tc, u
+  WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
   MATCH (tc)<-[:INVOLVED_IN]-(:Leader)-[tp:HOLDS_POST {top_leader: true}]->(u)
   WHERE (tp.start IS NULL OR tp.start <= tc.opened) AND (tp.end IS NULL OR tp.end >= tc.opened)
   WITH DISTINCT u
