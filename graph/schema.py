@@ -27,11 +27,9 @@ def neo4j_statements(onto: Ontology = ONTOLOGY) -> list[str]:
         )
         for prop in node.indexes:
             stmts.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
-    # No index on relationship ids: MERGE finds a relationship from its two ends (Expand Into).
-    # With an index, the plan made while a type is still empty seeks the index for every row
-    # instead, and that plan took 13 s for a batch of 3,317 CONCERNS rows that Expand Into merges
-    # in 1.5 s. Graphs made by earlier versions lose the index here; nothing looks a relationship
-    # up by id.
+    # No index on relationship ids: MERGE finds a relationship from its two ends (Expand Into);
+    # with an index, a plan made while the type is still empty seeks it for every row instead
+    # (docs/design.md). Graphs made by earlier versions lose the index here.
     for rtype in onto.relationships:
         stmts.append(f"DROP INDEX {rtype.lower()}_id IF EXISTS")
     return stmts

@@ -24,6 +24,7 @@ WHERE none(t IN talks WHERE t >= $window_start AND substring(t, 0, 10) <= $as_of
 WITH l, p, u
 OPTIONAL MATCH (u)-[:SUBORDINATE_TO]->(:Unit)<-[q:HOLDS_POST {top_leader: true}]-(boss:Leader)
 WHERE (q.start IS NULL OR q.start <= date($as_of)) AND (q.end IS NULL OR q.end >= date($as_of))
+// The lists are read again here: FalkorDB loses a list carried through the aggregate.
 WITH l, p, u, collect(DISTINCT 'Leader:' + boss.id) AS bosses
 WITH l, p, u, coalesce(u.overseen_from_above, []) + bosses AS above
 WITH l, p, u, [t IN coalesce(l.talked_to_by, []) WHERE substring(t, 0, 10) <= $as_of AND substring(t, 11) IN above] AS heard
