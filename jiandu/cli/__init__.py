@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jiandu.cli import data, demo, questions, service
+from jiandu.cli import announcements, data, demo, questions, service
 from jiandu.cli.output import err
 from jiandu.graph.store import StoreError
 from jiandu.queries.library import QueryError
@@ -20,7 +20,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None,
                    help="存储地址 store URL (default $JIANDU_STORE or falkordb+embedded://./.jiandu)")
     sub = p.add_subparsers(dest="command", required=True)
-    for commands in (data, demo, questions, service):
+    for commands in (data, announcements, demo, questions, service):
         commands.register(sub)
     return p
 
