@@ -45,8 +45,8 @@ def _kept(d: Derivation, r: str) -> str:
 
 def _sorted(values: str) -> str:
     """Sorted and distinct, so that both engines store the same list (neither has a list sort)."""
-    return (f"reduce(acc = [], v IN {values} | [x IN acc WHERE x < v] + CASE WHEN v IN acc THEN [] ELSE [v] END"
-            " + [x IN acc WHERE x > v])")
+    return (f"reduce(acc = [], v IN {values} | CASE WHEN v IN acc THEN acc"
+            " ELSE [x IN acc WHERE x < v] + [v] + [x IN acc WHERE x > v] END)")
 
 
 def refresh_cypher(label: str, props: list[Property], rows: str = "ids") -> str:

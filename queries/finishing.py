@@ -108,3 +108,69 @@ def unit_portrait(result: Result, params: dict[str, Any]) -> Result:
     rows.sort(key=lambda r: (-r[8], r[0]))
     columns = ["unit_id", "unit", "cases", "top_involved", "leaders", "clue_density", "overdue", "coverage", "score"]
     return Result(columns, rows[: params["limit"]])
+
+
+def _periods(first: str, last: str, monthly: bool) -> list[str]:
+    """Every period from ``first`` to ``last``: years ("2014") or months ("2014-03")."""
+    if not monthly:
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    out, (y, m) = [], map(int, first.split("-"))
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def case_surges(result: Result, params: dict[str, Any]) -> Result:
+    """Each region's cases per period against its own other periods and its peers' same period.
+
+    The span of periods runs from the first to the last period any region of the level has a
+    case in; a period without cases counts as 0 for baseline and peers alike.
+    """
+    if params["period"] not in ("year", "month"):
+        from jiandu.queries.library import QueryError  # the library imports this module
+
+        raise QueryError(f"参数 period 只能取 year/month (parameter period must be year or month): "
+                         f"{params['period']!r}")
+    names: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for region_id, region, period, cases in result.rows:
+        names[region_id] = region
+        if period is not None:
+            counts[(region_id, period)] += int(cases)
+    columns = ["region_id", "region", "period", "cases", "baseline", "peers", "ratio", "peer_ratio", "score", "why"]
+    if not counts:
+        return Result(columns, [])
+    seen = sorted({p for _, p in counts})
+    span = _periods(seen[0], seen[-1], params["period"] == "month")
+    by_period = {p: [counts.get((r, p), 0) for r in names] for p in span}
+    out = []
+    for (region_id, period), cases in counts.items():
+        if cases < params["min_cases"]:
+            continue
+        own = [counts.get((region_id, p), 0) for p in span if p != period]
+        others = list(by_period[period])
+        others.remove(cases)
+        baseline = _median(own)
+        peers = _median(others)
+        ratio = round(cases / max(baseline, 1), 6) if baseline is not None else None
+        peer_ratio = round(cases / max(peers, 1), 6) if peers is not None else None
+        known = [x for x in (ratio, peer_ratio) if x is not None]
+        score = min(known) if known else None
+        why = (f"{cases} 件 cases; 本地区其他 {len(own)} 期中位数 own median {_text(baseline)} (×{_text(ratio)}); "
+               f"同级 {len(others)} 个地区同期中位数 peers' median {_text(peers)} (×{_text(peer_ratio)})")
+        out.append([region_id, names[region_id], period, cases, baseline, peers, ratio, peer_ratio, score, why])
+    out.sort(key=lambda r: (r[8] is None, -(r[8] or 0), -r[3], r[0], r[2]))
+    return Result(columns, out)
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _text(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import defaultdict
+import statistics
+from collections import Counter, defaultdict
 from typing import Any
 
 import networkx as nx
@@ -381,10 +382,57 @@ def unit_portrait(g, unit_id, level, months, as_of, limit):
     return rows[:limit]
 
 
+RANK_ORDER = ["省部级", "厅局级", "县处级", "乡科级"]
+
+
+def case_surges(g, level, period, min_rank, min_cases):
+    regions = [r for r in nodes(g, "Region") if prop(g, r, "level") == level]
+    counted = set()
+    for c in nodes(g, "Case"):
+        day = prop(g, c, "announced") or prop(g, c, "opened")
+        if day is None:
+            continue
+        if period == "month" and prop(g, c, "announced") and (prop(g, c, "announced_precision") or "day") == "year":
+            continue
+        if min_rank is not None and (prop(g, c, "rank") not in RANK_ORDER[:RANK_ORDER.index(min_rank) + 1]):
+            continue
+        key = str(day)[:7] if period == "month" else str(day)[:4]
+        for u, _ in out(g, c, "CONCERNS", "Unit"):
+            for x, _ in out(g, u, "IN_REGION", "Region"):
+                for r in reach(g, x, "PART_OF", 3):
+                    if prop(g, r, "level") == level:
+                        counted.add((c, r, key))
+    counts = Counter((r, key) for _, r, key in counted)
+    if not counts:
+        return []
+    keys = sorted({key for _, key in counts})
+    if period == "month":
+        span, y, m = [], int(keys[0][:4]), int(keys[0][5:])
+        while f"{y:04d}-{m:02d}" <= keys[-1]:
+            span.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    else:
+        span = [str(y) for y in range(int(keys[0]), int(keys[-1]) + 1)]
+    rows = []
+    for (r, key), n in counts.items():
+        if n < min_cases:
+            continue
+        own = [counts.get((r, k), 0) for k in span if k != key]
+        peers = [counts.get((o, key), 0) for o in regions if o != r]
+        baseline = statistics.median(own) if own else None
+        peer = statistics.median(peers) if peers else None
+        ratio = n / max(baseline, 1) if baseline is not None else None
+        peer_ratio = n / max(peer, 1) if peer is not None else None
+        known = [x for x in (ratio, peer_ratio) if x is not None]
+        score = min(known) if known else None
+        rows.append((r[1], prop(g, r, "name"), key, n, baseline, peer, ratio, peer_ratio, score))
+    return rows
+
+
 REFERENCES: dict[str, Any] = {
     "collapse_clusters": collapse_clusters, "sector_clusters": sector_clusters,
     "regional_outliers": regional_outliers, "same_level_gaps": same_level_gaps, "superior_gaps": superior_gaps,
     "audit_gaps": audit_gaps, "clue_backlog": clue_backlog, "overdue_rectification": overdue_rectification,
     "case_links": case_links, "case_clusters": case_clusters, "leader_dossier": leader_dossier,
-    "unit_portrait": unit_portrait,
+    "unit_portrait": unit_portrait, "case_surges": case_surges,
 }

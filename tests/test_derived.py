@@ -130,6 +130,21 @@ def test_a_corrected_act_and_an_old_graph_are_brought_up_to_date(store, tmp_path
     assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-04-02", "2025-05-06"]]]
 
 
+def test_a_date_seen_again_after_a_later_one_stays_in_the_list(store, tmp_path):
+    """Two bodies acting on the same day, with a later act between them in the engine's order:
+    the day is kept once (it was once dropped when it came round the second time)."""
+    records = [{"label": "Leader", "id": "L1", "name": "甲"}]
+    for body, kind, day in (("B1", "点评", "2022-08-16"), ("B2", "纪检监察建议书", "2026-01-25"),
+                            ("B3", "点评", "2022-08-16")):
+        records.append({"label": "OversightBody", "id": body, "name": body, "kind": "纪委监委"})
+        records.append({"type": "SUPERVISED", "from": body, "from_label": "OversightBody", "to": "L1",
+                        "to_label": "Leader", "kind": kind, "date": day})
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    ingest(store, [tmp_path / "a.jsonl"], rejects_dir=tmp_path / "r")
+    assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2022-08-16", "2026-01-25"]]]
+    assert derived_values(store) == recomputed(store)
+
+
 def test_touched_names_only_the_nodes_at_the_derived_end():
     touched = Touched()
     touched.note("SUPERVISED", "OversightBody", "Leader", [{"from": "B1", "to": "L1"}, {"from": "B1", "to": "L2"}])

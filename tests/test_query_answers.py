@@ -31,6 +31,8 @@ EARLIER = "2025-09-30"
 VARIANTS: dict[str, list[dict]] = {
     "audit_gaps": [{"as_of": AS_OF}, {"as_of": EARLIER, "years": 1, "months": 0}],
     "case_clusters": [{}, {"days": 30}],
+    "case_surges": [{}, {"level": "市", "period": "month", "min_cases": 1},
+                    {"level": "县", "min_rank": "乡科级", "min_cases": 1}],
     "case_links": [{"case_id": META["planted"]["case_links"][0]["cases"][0]}],
     "clue_backlog": [{"as_of": AS_OF}, {"as_of": EARLIER, "days": 30}],
     "collapse_clusters": [{"until": AS_OF}, {"until": AS_OF, "subtree": True, "min_leaders": 2},

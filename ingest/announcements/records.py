@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.graph.store import Store
-from jiandu.ingest.announcements.parse import Announcement, Rejected, parse_row
+from jiandu.ingest.announcements.parse import Announcement, Rejected, parse_row, rank_base
 from jiandu.ingest.announcements.position import is_top
 from jiandu.ingest.announcements.table import read_table
 from jiandu.ingest.loader import IngestReport, Records, Reject, ingest, keep_reject, source_name
@@ -131,6 +131,7 @@ class ListRecords:
         day, precision = announced(a.date)
         case = self._node("Case", "CA" + digest(a.name, a.position, a.date or "", a.status or "", *anchor[1:]), a.row,
                           name=f"{a.name}（{a.position}）{a.status or '通报'}", status=a.status, announced=day,
+                          rank=rank_base(a.rank),
                           announced_precision=precision, outcome=a.reason)
         self._rel("INVOLVED_IN", leader, case, a.row, role="主要涉案人")
         for unit, post in units:
