@@ -78,6 +78,7 @@ class Property:
     required: bool = False
     zh: str = ""
     values: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, str], ...] = ()  # other spellings of a listed value (province → 省)
     planned: bool = False  # a date that lies ahead when recorded (a deadline), not one the data has seen
     derived: Derivation | None = None  # computed by jiandu from the graph, never taken from a record
 
@@ -88,10 +89,15 @@ class Property:
         """
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             return None
-        value = coerce(self.type, self.name, raw)
+        value = self.canonical(coerce(self.type, self.name, raw))
         if self.values and self.type == "str" and value not in self.values:
             raise FieldError(self.name, f"值 {value!r} 不在允许范围内 (allowed: {', '.join(self.values)})")
         return value
+
+
+    def canonical(self, value: Any) -> Any:
+        """A listed value for one of its synonyms; any other value unchanged."""
+        return dict(self.synonyms).get(value, value) if isinstance(value, str) else value
 
 
 def _as_str(name: str, raw: Any) -> str:
@@ -261,6 +267,7 @@ def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
             required=bool(p.get("required", False)),
             zh=str(p.get("zh", "")),
             values=tuple(str(v) for v in p.get("values", ())),
+            synonyms=tuple((str(k), str(v)) for k, v in (p.get("synonyms") or {}).items()),
             planned=bool(p.get("planned", False)),
             derived=Derivation.read(p["derived"]) if p.get("derived") else None,
         )

@@ -1,8 +1,8 @@
 // case_surges · 案件激增 case surges
 // zh: 按地区和周期统计案件数（通报日期，无则立案日期），与本地区其他周期的中位数、同级地区同期的中位数相比，找出突出的激增：得分为两个倍数中较小者，越高越突出。
 // en: Cases per region of one level and per period (the announcement date, else the opening date), against the region's own baseline (median of its other periods, zeros included, over the span of periods seen at this level) and against its peers (median of the other regions of the level in the same period). ratio = cases / max(baseline, 1), peer_ratio = cases / max(peers, 1), score = the smaller of the two: a surge stands out against both its own past and its peers. Ranked by score, highest first.
-// param level: str = 省 in Region.level · 层级 省 province / 市 prefecture / 县 county
-// param period: str = year · 周期 year 按年 / month 按月 (cases dated to the year only are left out by month)
+// param level: str = 省 in Region.level · 层级 省 province / 市 prefecture / 县 county (either spelling)
+// param period: str = year in year|month · 周期 year 按年 / month 按月 (cases dated to the year only are left out by month)
 // param min_rank: str = null in Case.rank · 最低职级 only cases whose person ranks at least this (省部级 > 厅局级 > 县处级 > 乡科级)
 // param min_cases: int = 3 (min 1) · 最少案件数 periods with at least this many cases
 // column region_id · 地区 id

@@ -8,6 +8,7 @@ Header format (``//`` comment lines at the top of the file)::
     // param min_leaders: int = 3 (min 1) · 最少涉案人数 minimum distinct leaders
     // param as_of: date = latest · 基准日 the day "now" means
     // param level: str = null in Unit.admin_level · 行政层级   (only the values the ontology lists)
+    // param period: str = year in year|month · 周期            (only the values listed)
     // column unit_id · 单位 id
     // requires: case_id Case          (the id must name an existing Case; "optional" after it:
     //                                   only when given)
@@ -43,7 +44,7 @@ from jiandu.queries import finishing
 
 QUERY_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*"
-                    r"(?:in\s+(\w+)\.(\w+))?\s*·\s*(.*)$")
+                    r"(?:in\s+(?:(\w+)\.(\w+)|(\w+(?:\|\w+)+)))?\s*·\s*(.*)$")
 _LET = re.compile(r"^let:\s*(\w+)\s*=\s*(\w+)\s*-\s*(\w+)\s+(years|months|days)$")
 
 
@@ -68,7 +69,8 @@ class Param:
     default: Any
     minimum: int | None
     doc: str
-    values: tuple[str, ...] = ()  # the allowed values, from the ontology property the header names
+    values: tuple[str, ...] = ()  # the allowed values: an ontology property's, or listed in the header
+    synonyms: tuple[tuple[str, str], ...] = ()  # other spellings of them, from the ontology
 
     def convert(self, raw: Any) -> Any:
         """Check and convert one value (a string from the command line, or a Python value)."""
@@ -78,6 +80,7 @@ class Param:
             return dt.date.today().isoformat()
         try:
             value = coerce(self.type, self.name, raw)
+            value = dict(self.synonyms).get(value, value) if isinstance(value, str) else value
         except FieldError:
             raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be {self.type}): "
                              f"{raw!r}") from None
@@ -182,9 +185,11 @@ def parse(path: Path) -> NamedQuery:
             m = _PARAM.match(entry)
             if not m:
                 raise ValueError(f"{path.name}: cannot read {entry!r}")
-            pname, ptype, default, minimum, kind, prop, doc = m.groups()
+            pname, ptype, default, minimum, kind, prop, listed, doc = m.groups()
+            values, synonyms = _allowed(path, kind, prop) if kind else (tuple((listed or "").split("|")) if listed
+                                                                         else (), ())
             params[pname] = Param(pname, ptype, default, int(minimum) if minimum else None, doc.strip(),
-                                  _allowed(path, kind, prop))
+                                  values, synonyms)
         elif entry.startswith("column "):
             cname, _, doc = entry[len("column "):].partition("·")
             columns[cname.strip()] = doc.strip()
@@ -203,14 +208,13 @@ def parse(path: Path) -> NamedQuery:
     return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), finish, tuple(derived), path)
 
 
-def _allowed(path: Path, kind: str | None, prop: str | None) -> tuple[str, ...]:
-    """The values of the ontology property `kind.prop` (``in Unit.admin_level`` in a header)."""
-    if kind is None:
-        return ()
+def _allowed(path: Path, kind: str, prop: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The values of the ontology property `kind.prop` (``in Unit.admin_level`` in a header), and
+    their synonyms."""
     spec = ONTOLOGY.nodes.get(kind) or ONTOLOGY.relationships.get(kind)
     if spec is None or prop not in spec.properties or not spec.properties[prop].values:
         raise ValueError(f"{path.name}: {kind}.{prop} is not an ontology property with listed values")
-    return spec.properties[prop].values
+    return spec.properties[prop].values, spec.properties[prop].synonyms
 
 
 @cache

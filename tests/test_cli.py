@@ -112,7 +112,7 @@ def test_cypher_warns_about_dialect_and_unknown_names_and_refuses_unbounded_path
 
 
 def test_a_parameter_outside_its_values_is_refused_with_the_values(demo):
-    done = _jiandu("query", "unit_portrait", "-p", "level=county", cwd=demo[0])
+    done = _jiandu("query", "unit_portrait", "-p", "level=district", cwd=demo[0])
     assert done.returncode != 0
     assert "level" in done.stderr and all(v in done.stderr for v in ("省", "市", "县", "乡", "村"))
 

@@ -83,10 +83,19 @@ def test_unit_portrait_ranks_and_scores(sample):
     ("case_links", {}, "is required"),
     ("leader_dossier", {"leader_id": "L-NOPE"}, "no Leader with this id"),
     ("unit_portrait", {"unit_id": "U-NOPE"}, "no Unit with this id"),
+    ("case_surges", {"period": "week"}, "must be one of year, month"),
+    ("case_surges", {"level": "district"}, "must be one of"),
 ])
 def test_bad_parameters_are_refused_clearly(sample, name, params, fragment):
     with pytest.raises(QueryError, match=fragment):
         run_named(name, sample, **params)
+
+
+def test_level_names_in_english_are_the_listed_values(sample):
+    for name, english, chinese in (("case_surges", "prefecture", "市"), ("unit_portrait", "county", "县")):
+        params = {"min_cases": 1} if name == "case_surges" else {"as_of": META["as_of"]}
+        rows = run_named(name, sample, level=chinese, **params).rows
+        assert rows and run_named(name, sample, level=english, **params).rows == rows
 
 
 def _cli(*args, stdin=None):
