@@ -1,82 +1,74 @@
-"""Reading and importing an announcement list of N rows, with its place and rank columns blank.
+"""Reading, inferring and importing a generated announcement list, its place and rank cells blank.
 
-    python bench/announcements.py [--rows 20000]
+    python bench/announcements.py [--rows 20000] [--seed 1]
 
-The rows are built from the package's gazetteer: a random county or city, one of its bodies or
-departments, a title, 原 sometimes, a date and a reason; the place chain each row was built from
-is the truth the inferred columns are compared with. Prints rows per second for parsing and for
-importing into a fresh embedded FalkorDB, and the share of rows whose inferred province and
-prefecture agree with the truth. Goals: 20,000 rows parse in ≤ 5 s and import in ≤ 30 s.
+`jiandu generate --announcements N --blank` makes the list and its tenure list, with the truth
+beside them (the place chain and rank each row was built from, the planted surges and matches).
+Prints, measured in one run: parse time and rows per second, import time of both lists into a
+fresh embedded FalkorDB, the share of rows whose inferred province, prefecture and rank agree
+with the truth, the planted matches merged and the near misses kept apart, and where the planted
+surges rank in case_surges. Goals: 20,000 rows parse in ≤ 5 s and import in ≤ 30 s; province
+≥ 95%, prefecture ≥ 90%, rank ≥ 85%.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import random
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from jiandu.graph.connect import open_store
-from jiandu.ingest.announcements.parse import Announcement, parse_row
+from jiandu.ingest.announcements.parse import parse_row
 from jiandu.ingest.announcements.records import import_list
 from jiandu.ingest.announcements.table import read_table
+from jiandu.ingest.generator.announcements import LIST_FILE, TENURE_FILE, agreement, generate_announcements
 from jiandu.ingest.text.places import gazetteer
-
-BODIES = [("委", ["书记", "副书记", "常委"]), ("人民政府", ["{head}", "副{head}", "常务副{head}"]),
-          ("人大常委会", ["主任", "副主任"]), ("政协", ["主席", "副主席"]), ("财政局", ["局长", "副局长"]),
-          ("交通运输局", ["党组书记、局长", "副局长"]), ("自然资源局", ["局长"]), ("卫生健康委员会", ["主任"])]
-REASONS = ["涉嫌严重违纪违法，目前正接受纪律审查和监察调查", "受到开除党籍、开除公职处分", "受到党内严重警告处分"]
-
-
-def build(path: Path, rows: int, seed: int = 1) -> list[tuple[str, str | None]]:
-    gaz = gazetteer()
-    places = [p for ps in gaz.by_name.values() for p in ps if p.level in ("市", "县")]
-    rng = random.Random(seed)
-    truth = []
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["姓名", "省份", "地市", "职务", "事由", "日期"])
-        for i in range(rows):
-            place = rng.choice(places)
-            body, titles = rng.choice(BODIES)
-            head = {"市": "市长", "县": "县长" if place.name.endswith("县") else "区长"}[place.level]
-            title = rng.choice(titles).format(head=head)
-            written = (place.chain()[0].name if rng.random() < 0.3 else "") + place.qualified()
-            out.writerow([f"甲{i}", "", "", f"{written}{body}{'原' if rng.random() < 0.4 else ''}{title}",
-                          rng.choice(REASONS), f"{rng.randint(2013, 2024)}.{rng.randint(1, 12)}"])
-            city = place.ancestor("市")
-            truth.append((place.chain()[0].name, city.name if city and city is not place.chain()[0] else None))
-    return truth
+from jiandu.queries.library import run_named
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=20_000)
+    ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="jiandu-abench-"))
     try:
-        path = work / "list.csv"
-        truth = build(path, args.rows)
+        meta = generate_announcements(work / "gen", args.rows, seed=args.seed, blank=True)
         gaz = gazetteer()
         started = time.perf_counter()
-        parsed = [parse_row(row, gaz) for row in read_table(path)]
+        parsed = {row.number: parse_row(row, gaz) for row in read_table(work / "gen" / LIST_FILE)}
         parse_s = time.perf_counter() - started
-        good = [(a, t) for a, t in zip(parsed, truth, strict=True) if isinstance(a, Announcement)]
-        province = sum(a.province == t[0] for a, t in good) / len(truth)
-        with_city = [(a, t) for a, t in good if t[1]]
-        prefecture = sum(a.prefecture == t[1] for a, t in with_city) / max(len(with_city), 1)
+        score = agreement(meta, parsed)
         with open_store(f"falkordb+embedded://{work / 'fdb'}") as store:
             started = time.perf_counter()
-            report = import_list(store, path, source="list.csv", rejects_dir=work / "rejects")
+            listed = import_list(store, work / "gen" / LIST_FILE, source="list.csv", rejects_dir=work / "rejects")
             import_s = time.perf_counter() - started
+            started = time.perf_counter()
+            tenures = import_list(store, work / "gen" / TENURE_FILE, source="tenures.csv",
+                                  rejects_dir=work / "rejects", tenures=True)
+            tenure_s = time.perf_counter() - started
+            holders = {row: lid for lid, sources in store.run("MATCH (l:Leader) RETURN l.id, l.sources").rows
+                       for row in sources or []}
+            surges = run_named("case_surges", store, level="市", period="year", min_cases=3).records()
+        report = listed.report
         print(f"rows {args.rows:,}: parse {parse_s:.2f} s ({args.rows / parse_s:,.0f} rows/s, goal ≤ 5 s); "
               f"import {import_s:.2f} s ({args.rows / import_s:,.0f} rows/s, goal ≤ 30 s); "
-              f"{report.nodes:,} nodes, {report.relationships:,} relationships, {report.rejected} rejected")
-        print(f"inferred province agrees on {province:.1%} of rows; prefecture on {prefecture:.1%} of rows "
-              "whose truth has one")
+              f"{report.nodes:,} nodes, {report.relationships:,} relationships, {report.rejected} rejected "
+              f"({len(meta['rejects'])} planted)")
+        for key, goal in (("province", 0.95), ("prefecture", 0.90), ("rank", 0.85)):
+            right, total = score[key]
+            print(f"inferred {key} agrees on {right:,} of {total:,} rows = {right / total:.2%} (goal ≥ {goal:.0%})")
+        same = lambda a, t: holders.get(f"list.csv#L{a}") == holders.get(f"tenures.csv#L{t}")  # noqa: E731
+        merged = sum(same(a, t) for a, t in meta["matches"])
+        wrong = sum(same(a, t) for a, t, _ in meta["apart"])
+        print(f"tenure list ({tenure_s:.2f} s): planted matches merged {merged} of {len(meta['matches'])}; "
+              f"near misses merged {wrong} of {len(meta['apart'])}; ambiguous {len(tenures.resolution.ambiguous)}")
+        ranks = {(r["region"], r["period"]): i + 1 for i, r in enumerate(surges)}
+        print("planted surges (prefecture, year) rank in case_surges: " + ", ".join(
+            f"{s['region']} {s['period']} #{ranks.get((s['region'], s['period']), '—')}" for s in meta["surges"])
+            + f"; the next score: {surges[len(meta['surges'])]['score'] if len(surges) > len(meta['surges']) else '—'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -169,10 +169,10 @@ def test_import_writes_people_cases_units_and_regions_once(store, tmp_path: Path
 
     path = tmp_path / "list.csv"
     path.write_text(LIST, encoding="utf-8")
-    report = import_list(store, path, source="list.csv", rejects_dir=tmp_path / "rejects")
+    report = import_list(store, path, source="list.csv", rejects_dir=tmp_path / "rejects").report
     assert report.rejected == 1 and report.first_rejects[0].line == 6
     first = snapshot(store)
-    again = import_list(store, path, source="list.csv", rejects_dir=tmp_path / "rejects")
+    again = import_list(store, path, source="list.csv", rejects_dir=tmp_path / "rejects").report
     assert again.rejected == 1 and snapshot(store) == first  # re-import changes nothing
     rows = store.run("MATCH (l:Leader)-[:INVOLVED_IN]->(c:Case) RETURN l.name, l.id, c.status, c.announced, "
                      "c.announced_precision, c.sources ORDER BY c.announced", read_only=True).rows

@@ -20,7 +20,8 @@ RANKS = ("省部级", "厅局级", "县处级", "乡科级")
 # Rank of a unit's head and of its deputies, by the level of the place the unit belongs to:
 # the place's own leading bodies (党委, 政府, 人大, 政协) rank one step above its departments.
 _RANK_BY_LEVEL = {"省": (0, 1), "市": (1, 2), "县": (2, 3), "乡": (3, 3)}
-_LEADING_BODIES = ("委", "党委", "人民政府", "政府", "人大常委会", "人大", "政协", "纪委", "纪委监委", "监委")
+_LEADING_BODIES = ("委", "委员会", "党委", "人民代表大会常务委员会", "人民政府", "政府", "人大常委会", "人大", "政协",
+                   "纪委", "纪委监委", "监委")
 _GOVERNMENT_HEADS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "镇长", "乡长", "主席")
 # Status words, most advanced first: the row's status is the first one its reason names.
 STATUSES = (
@@ -117,10 +118,11 @@ def infer_rank(position: Position) -> str | None:
     place's leading bodies, and whether the title is a head or a deputy."""
     best: int | None = None
     for post in position.posts:
-        if post.place is None or post.place.level not in _RANK_BY_LEVEL or post.unit is None:
+        level = post.place.level if post.place is not None else post.level
+        if level not in _RANK_BY_LEVEL or post.unit is None:
             continue
-        head_rank, dept_rank = _RANK_BY_LEVEL[post.place.level]
-        leading = post.formal is not None or post.unit.endswith(_LEADING_BODIES)
+        head_rank, dept_rank = _RANK_BY_LEVEL[level]
+        leading = post.body in _LEADING_BODIES or not post.body  # a place alone: 内蒙古自治区主席
         for title in post.titles:
             deputy = title.startswith("副") or "常委" in title or title in ("委员", "党组成员", "党委委员") \
                 or title.startswith(("常务副", "专职副"))

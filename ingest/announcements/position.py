@@ -21,7 +21,7 @@ _EXTRA_TITLES = ("巡视员", "副巡视员", "调研员", "副调研员", "党�
                  "总会计师", "总经济师", "总裁", "副总裁", "监事会主席", "理事长", "会长", "州长", "副州长", "旗长",
                  "盟长", "主任科员", "副主任科员", "部长", "委员")
 _CORES = sorted(set(TITLES) | set(_EXTRA_TITLES), key=len, reverse=True)
-_TITLE = re.compile(r"(?:" + "|".join(_MODIFIERS) + r")?(?:" + "|".join(map(re.escape, _CORES)) + r")")
+_TITLE = re.compile(r"(?:" + "|".join(_MODIFIERS) + r")?副?(?:" + "|".join(map(re.escape, _CORES)) + r")")
 _SPLIT = re.compile(r"[、，,；;/]|兼任?|及")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 _GOVERNMENT_HEADS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "镇长", "乡长")
@@ -37,6 +37,8 @@ class Post:
     titles: list[str]
     former: bool
     place: Place | None       # the deepest place the post names or inherits
+    body: str = ""            # the unit's name after its places: 委, 人民政府, 财政局
+    level: str | None = None  # the level a post names without its place (省财政厅: 省)
 
 
 @dataclass
@@ -60,12 +62,12 @@ class Position:
 
 
 def _title_split(segment: str) -> tuple[str, str, bool]:
-    """(unit text, title text, former) of one post."""
-    for marker in FORMER:
-        i = segment.find(marker)
-        if i >= 0 and _TITLE.fullmatch(segment[i + len(marker):]):
-            return segment[:i], segment[i + len(marker):], True
+    """(unit text, title text, former) of one post: the title is the longest tail that is one,
+    after a 原/时任 marker where there is one (the 原 of 太原市 is not a marker)."""
     for k in range(len(segment)):
+        marker = next((m for m in FORMER if segment.startswith(m, k) and _TITLE.fullmatch(segment[k + len(m):])), None)
+        if marker is not None:
+            return segment[:k], segment[k + len(marker):], True
         if _TITLE.fullmatch(segment[k:]):
             return segment[:k], segment[k:], False
     return segment, "", False
@@ -74,6 +76,8 @@ def _title_split(segment: str) -> tuple[str, str, bool]:
 def _chosen(candidates: list[Place], context: list[Place], above: Place | None) -> Place | None:
     if above is not None:
         candidates = [c for c in candidates if above in c.chain() and c is not above]
+    # a township named like its county (衡阳综合保税区 in 衡阳综合保税区) is the county
+    candidates = [c for c in candidates if not any(o is not c and o in c.chain() for o in candidates)]
     if not candidates:
         return None
     if len(candidates) == 1:
@@ -138,33 +142,43 @@ def read_position(text: str, gaz: Gazetteer, context: list[Place] | None = None)
     previous: Post | None = None
     for segment in filter(None, _SPLIT.split(clean)):
         segment = segment.removeprefix("中共")
+        leading = next((m for m in FORMER if segment.startswith(m)), "")  # 曾任衡阳市副市长
+        segment = segment[len(leading):].removeprefix("中共")
         unit_text, title_text, former = _title_split(segment)
+        former = former or bool(leading)
         places, used, masked = read_places(unit_text, gaz, pos.places + context)
         if not places and not masked:
             places = _inside(unit_text, gaz, pos.places + context)
         pos.masked_place = pos.masked_place or masked
-        if places and (not pos.places or places[0] not in pos.places[-1].chain()):
-            pos.places = places[0].chain()[:-1] + places if not pos.places else pos.places
-        elif places:
+        # the row's place: the first post's, made deeper by a concurrent post inside it, never by
+        # an earlier career post (曾任…)
+        if places and not pos.places:
+            first_level = pos.posts[0].level if pos.posts else None
+            pos.places = places[-1].chain() if first_level != "省" else places[-1].chain()[:1]
+        elif places and leading != "曾任" and pos.places[-1] in places[-1].chain():
             pos.places = places[-1].chain()
         place = places[-1] if places else (previous.place if previous else pos.place)
         title_text = title_text or ""
         if not unit_text and previous is not None:
             if title_text.endswith(_GOVERNMENT_HEADS) and previous.formal and previous.formal.startswith("中共"):
                 gov = place.qualified() + "人民政府" if place else None
-                post = Post(gov, gov, [title_text], former or previous.former, place)
+                post = Post(gov, gov, [title_text], former or previous.former, place, "人民政府")
             else:
-                post = Post(previous.unit, previous.formal, [title_text], former or previous.former, previous.place)
+                post = Post(previous.unit, previous.formal, [title_text], former or previous.former, previous.place,
+                            previous.body)
         elif (not unit_text or (places and not unit_text[used:])) and title_text.startswith(("党委", "党工委")) \
                 and place is not None:
             unit = (unit_text or place.qualified()) + "党委"
-            post = Post(unit, f"中共{place.qualified()}委员会", [title_text], former, place)
+            post = Post(unit, f"中共{place.qualified()}委员会", [title_text], former, place, "党委")
         else:
-            unit = unit_text or None
-            if unit is not None and places and used and not unit_text[used:]:
-                unit += "人民政府" if title_text.endswith(_GOVERNMENT_HEADS) else ""
+            unit, body = unit_text or None, unit_text[used:] if places else unit_text
+            if unit is not None and places and used and not body:
+                body = "人民政府" if title_text.endswith(_GOVERNMENT_HEADS) else ""
+                unit += body
             post = Post(unit, _formal(unit or "", unit_text[:used], place), [title_text] if title_text else [],
-                        former, place)
+                        former, place, body)
+            if not places and not masked and place is None and unit_text.startswith("省"):
+                post.level = "省"  # 省财政厅: the list leaves the province to its column
         if post.titles or post.unit:
             pos.posts.append(post)
             previous = post
@@ -176,3 +190,25 @@ def read_position(text: str, gaz: Gazetteer, context: list[Place] | None = None)
 def is_top(title: str) -> bool:
     """Does the title lead its unit (一把手)?"""
     return title in TOP_TITLES or title in ("主任", "主席", "党组书记")
+
+
+_LONG_BODIES = {"人民代表大会常务委员会": "人大常委会", "人民代表大会": "人大", "": "人民政府"}
+_CPPCC = "中国人民政治协商会议"
+
+
+def unit_name(text: str, gaz: Gazetteer, context: list[Place] | None = None) -> str:
+    """One name for a unit however a list writes it: 衡阳市委 and 中共衡阳市委员会 are
+    中共衡阳市委员会; 衡南县财政局 and 湖南省衡阳市衡南县财政局 are 衡阳市衡南县财政局; 省财政厅 takes
+    the province of ``context``. A name whose places are not known stays as written."""
+    clean = re.sub(r"\s+", "", text).removeprefix("中国共产党").removeprefix("中共")
+    if clean.startswith(_CPPCC) and clean.endswith("委员会"):
+        clean = clean[len(_CPPCC):-len("委员会")] + "政协"
+    places, used, masked = read_places(clean, gaz, list(context or []))
+    if not places:
+        if clean.startswith("省") and not masked and context:
+            return context[0].chain()[0].name + clean[1:]
+        return clean
+    body = _LONG_BODIES.get(clean[used:], clean[used:])
+    if body in BODIES:
+        return BODIES[body][0].format(place=places[-1].qualified())
+    return places[-1].qualified() + body

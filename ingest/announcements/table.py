@@ -30,6 +30,21 @@ FIELDS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("name", "position")
 
 
+@dataclass(frozen=True)
+class Fields:
+    """A kind of list: the names each field goes by, and the fields it cannot do without."""
+    names: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+
+ANNOUNCEMENT_FIELDS = Fields(FIELDS, REQUIRED)
+TENURE_FIELDS = Fields({
+    "name": ("name", "姓名"), "post": ("post", "职务", "职位"), "unit": ("unit", "单位", "任职单位"),
+    "region": ("region", "地区", "所在地"), "start": ("start", "任职开始", "开始", "起始时间"),
+    "end": ("end", "任职结束", "结束", "终止时间"),
+}, ("name", "post", "unit"))
+
+
 class TableError(ValueError):
     """The file cannot be read as a list: its type, its encoding, or a missing required column."""
 
@@ -40,9 +55,9 @@ class Row:
     cells: dict[str, str]     # field → cell text, stripped; fields the file lacks are absent
 
 
-def _field_of(header: str) -> str | None:
+def _field_of(header: str, fields: Fields) -> str | None:
     key = header.strip().lstrip("\ufeff").lower()
-    return next((f for f, names in FIELDS.items() if key in names), None)
+    return next((f for f, names in fields.names.items() if key in names), None)
 
 
 def _cell(value: object) -> str:
@@ -57,12 +72,12 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _rows(lines: Iterator[list[object]], source: str) -> Iterator[Row]:
+def _rows(lines: Iterator[list[object]], source: str, fields: Fields) -> Iterator[Row]:
     header = next(lines, None)
     if header is None:
         raise TableError(f"{source}: 文件为空 (the file is empty)")
-    columns = [_field_of(_cell(h)) for h in header]
-    missing = [f for f in REQUIRED if f not in columns]
+    columns = [_field_of(_cell(h), fields) for h in header]
+    missing = [f for f in fields.required if f not in columns]
     if missing:
         raise TableError(f"{source}: 缺少必需的列 (missing required columns) {', '.join(missing)}; "
                          f"表头 (header): {', '.join(_cell(h) for h in header)}")
@@ -72,13 +87,15 @@ def _rows(lines: Iterator[list[object]], source: str) -> Iterator[Row]:
             yield Row(number, cells)
 
 
-def read_table(path: Path) -> Iterator[Row]:
-    """The rows of ``path`` in file order; blank rows are skipped."""
+def read_table(path: Path, fields: Fields | None = None) -> Iterator[Row]:
+    """The rows of ``path`` in file order (an announcement list unless ``fields`` says another
+    kind); blank rows are skipped."""
+    fields = fields or ANNOUNCEMENT_FIELDS
     suffix = path.suffix.lower()
     if suffix == ".csv":
         encoding = csv_encoding(path)
         with open(path, encoding=encoding, newline="", errors="replace") as fh:
-            yield from _rows(iter(csv.reader(fh)), str(path))
+            yield from _rows(iter(csv.reader(fh)), str(path), fields)
     elif suffix in (".xlsx", ".xlsm"):
         import openpyxl  # only XLSX needs it; the import costs a third of a second
 
@@ -87,13 +104,13 @@ def read_table(path: Path) -> Iterator[Row]:
         except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors alike
             raise TableError(f"{path}: 无法读取 XLSX (cannot read the workbook): {exc}") from None
         try:
-            yield from _rows(iter(book.worksheets[0].iter_rows(values_only=True)), str(path))
+            yield from _rows(iter(book.worksheets[0].iter_rows(values_only=True)), str(path), fields)
         finally:
             book.close()
     else:
         raise TableError(f"{path}: 不支持的文件类型 (unsupported file type) {path.suffix!r}; use .csv or .xlsx")
 
 
-def read_text(text: str, source: str = "<text>") -> Iterator[Row]:
+def read_text(text: str, source: str = "<text>", fields: Fields | None = None) -> Iterator[Row]:
     """Rows of CSV text (for tests and the API)."""
-    return _rows(iter(csv.reader(io.StringIO(text))), source)
+    return _rows(iter(csv.reader(io.StringIO(text))), source, fields or ANNOUNCEMENT_FIELDS)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 LEVELS = ("省", "市", "县", "乡")  # the ontology's Region.level for province, city, county, township
-MAX_NAME = 12  # longest full name we look for (河北唐山海港经济开发区 is 11)
+MAX_NAME = 16  # longest full name we look for above townships (双江拉祜族佤族布朗族傣族自治县 is 15)
 
 
 @dataclass(frozen=True, eq=False)  # one object per place: identity is equality, and cheap
@@ -64,6 +64,7 @@ class Gazetteer:
     def __init__(self, lines: list[str]):
         self.by_name: dict[str, list[Place]] = {}
         self.by_short: dict[str, list[Place]] = {}
+        self.graph_ids: dict[Place, str] = {}  # places the graph has, with its Region ids (with_regions)
         province = city = county = None
         for line in lines:
             depth = len(line) - len(line.lstrip("\t"))
@@ -98,6 +99,7 @@ class Gazetteer:
         extended = Gazetteer.__new__(Gazetteer)
         extended.by_name = {k: list(v) for k, v in self.by_name.items()}
         extended.by_short = {k: list(v) for k, v in self.by_short.items()}
+        extended.graph_ids = dict(self.graph_ids)
         by_id = {r["id"]: r for r in regions if r.get("id") and r.get("name") and r.get("level") in LEVELS}
         made: dict[str, Place] = {}
 
@@ -112,6 +114,7 @@ class Gazetteer:
                 short = r["name"][:-1] if len(r["name"]) >= 3 and r["level"] != "乡" else None
                 known = extended._add(Place(r["name"], r["level"], r.get("code") or rid, parent), short)
             made[rid] = known
+            extended.graph_ids.setdefault(known, rid)
             return known
 
         for rid in by_id:

@@ -18,6 +18,7 @@ from jiandu.graph.ontology import ONTOLOGY
 from jiandu.graph.schema import describe
 from jiandu.graph.store import Store
 from jiandu.ingest.generator import generate, write_planted_doc
+from jiandu.ingest.generator.announcements import LIST_FILE, TENURE_FILE, TRUTH_FILE, generate_announcements
 from jiandu.ingest.loader import IngestAborted, IngestReport, ingest, structured_files
 from jiandu.ingest.text.document import DocumentError, read_document
 from jiandu.ingest.text.extract import extract
@@ -125,6 +126,13 @@ def _print_extraction(result: dict) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.announcements is not None:
+        truth = generate_announcements(args.out, args.announcements, seed=args.seed, blank=args.blank)
+        out.print(f"已生成 (generated) {args.out / LIST_FILE}: {truth['rows']} 行 rows "
+                  f"(拒收行 rows to reject {len(truth['rejects'])}, 激增 surges {len(truth['surges'])}); "
+                  f"{args.out / TENURE_FILE}: 应合并 matches {len(truth['matches'])}, "
+                  f"不应合并 near misses {len(truth['apart'])}; 真值 truth: {args.out / TRUTH_FILE}", highlight=False)
+        return 0
     meta = generate(args.out, scale=args.scale, seed=args.seed, noise=args.noise)
     write_planted_doc(args.out, meta)
     nodes = sum(v for k, v in meta["counts"].items() if not k.isupper())
@@ -186,6 +194,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--noise", type=float, default=0.02, help="随机疏漏比例 share of random lapses (0 = none)")
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--announcements", type=int, metavar="N",
+                   help="改为生成 N 行通报名单及任职名单 an announcement list of N rows and a tenure list instead")
+    p.add_argument("--blank", action="store_true", help="地区和级别列留空 leave the list's place and rank cells empty")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("export", help="导出图谱或查询结果 export the graph, or a named query's subgraph")
