@@ -441,7 +441,7 @@ def test_cypher_answers_say_what_may_mislead(api):
     assert any("日期运算" in w and "$" in w for w in body["warnings"])
     clean = client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=h).json()
     assert clean["warnings"] == []
-    bad = client.post("/api/v1/patterns/unit_portrait", json={"params": {"level": "county"}}, headers=h)
+    bad = client.post("/api/v1/patterns/unit_portrait", json={"params": {"level": "district"}}, headers=h)
     assert bad.status_code == 400 and "省" in bad.json()["detail"] and "村" in bad.json()["detail"]
 
 
