@@ -94,10 +94,14 @@ class Property:
             raise FieldError(self.name, f"值 {value!r} 不在允许范围内 (allowed: {', '.join(self.values)})")
         return value
 
-
     def canonical(self, value: Any) -> Any:
         """A listed value for one of its synonyms; any other value unchanged."""
-        return dict(self.synonyms).get(value, value) if isinstance(value, str) else value
+        return canonical(self.synonyms, value)
+
+
+def canonical(synonyms: tuple[tuple[str, str], ...], value: Any) -> Any:
+    """The listed value ``synonyms`` give for ``value`` (province → 省); any other value unchanged."""
+    return dict(synonyms).get(value, value) if isinstance(value, str) else value
 
 
 def _as_str(name: str, raw: Any) -> str:

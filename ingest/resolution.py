@@ -79,7 +79,9 @@ class Post:
     unit: str                 # the unit's name as unit_name writes it
     titles: tuple[str, ...]
     when: Span | None
-    sources: tuple[str, ...] = ()  # the rows that gave it, for a post already in the graph
+    # for a post already in the graph: the rows that gave it, and its unit's region chain
+    sources: tuple[str, ...] = ()
+    region: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,7 +98,6 @@ class Mention:
 @dataclass
 class Candidate:
     node_id: str
-    region: dict[str, str]
     posts: list[Post]
 
 
@@ -108,20 +109,24 @@ class Resolution:
     kept_apart: list[tuple[str, str]] = field(default_factory=list)  # (existing id, row) by a rule
 
 
-def regions_agree(a: dict[str, str], b: dict[str, str]) -> bool:
-    shared = [lv for lv in a if lv in b]
-    return bool(shared) and all(a[lv] == b[lv] for lv in shared)
+def shared_region(a: dict[str, str], b: dict[str, str]) -> str | None:
+    """The region two chains share (湖南省衡阳市), or None when they share no level or differ on one."""
+    shared = [lv for lv in ("省", "市", "县", "乡") if lv in a and lv in b]
+    if not shared or any(a[lv] != b[lv] for lv in shared):
+        return None
+    return "".join(a[lv] for lv in shared)
 
 
-def agreeing_post(mine: list[Post], theirs: list[Post], rows: list[str]) -> tuple[Post, Post] | None:
-    """A post of ``mine`` and one of ``theirs`` that agree; ``theirs`` that only ``rows`` gave (an
-    earlier import of the same rows) do not count."""
-    for p in mine:
-        for q in theirs:
-            if q.sources and set(q.sources) <= set(rows):
-                continue
+def agreeing_post(m: Mention, theirs: list[Post]) -> tuple[Post, Post, str] | None:
+    """A post of the mention and one of ``theirs`` that agree, in a region both share; posts
+    that only the mention's own rows gave (an earlier import of them) do not count."""
+    for q in theirs:
+        region = shared_region(m.region, q.region)
+        if region is None or (q.sources and set(q.sources) <= set(m.rows)):
+            continue
+        for p in m.posts:
             if p.unit == q.unit and set(p.titles) & set(q.titles) and p.when and q.when and p.when.overlaps(q.when):
-                return p, q
+                return p, q, region
     return None
 
 
@@ -153,7 +158,7 @@ class Rules:
 
 def candidates(store: Store, names: list[str], unit_key: Callable[[str], str]) -> dict[str, list[Candidate]]:
     """The graph's unmasked leaders with these names, each with its posts (units named by
-    ``unit_key``, as the incoming posts are) and their regions."""
+    ``unit_key``, as the incoming posts are), each post with its unit's region."""
     found: dict[str, dict[str, Candidate]] = {}
     for i in range(0, len(names), _BATCH):
         rows = store.run(
@@ -165,11 +170,10 @@ def candidates(store: Store, names: list[str], unit_key: Callable[[str], str]) -
             "[x IN [r, r2, r3, r4] WHERE x IS NOT NULL | [x.level, x.name]]",
             {"names": names[i:i + _BATCH]}).rows
         for lid, name, unit, title, start, end, announced, former, sources, chain in rows:
-            c = found.setdefault(name, {}).setdefault(lid, Candidate(lid, {}, []))
-            c.region.update({lv: nm for lv, nm in chain if lv and nm})
+            c = found.setdefault(name, {}).setdefault(lid, Candidate(lid, []))
             when = span(start, end, announced, bool(former), stored=True)
             c.posts.append(Post(unit_key(unit or ""), tuple(t for t in (title or "").split("、") if t), when,
-                                tuple(sources or ())))
+                                tuple(sources or ()), {lv: nm for lv, nm in chain if lv and nm}))
     return {name: list(by_id.values()) for name, by_id in found.items()}
 
 
@@ -183,22 +187,18 @@ def resolve(store: Store, mentions: list[Mention], rules: Rules,
     for m in named:
         hits = []
         for c in known.get(m.name, []):
-            if c.node_id == m.node_id or not regions_agree(m.region, c.region):
-                continue
-            pair = agreeing_post(m.posts, c.posts, m.rows)
-            if pair is None:
+            agreed = agreeing_post(m, c.posts) if c.node_id != m.node_id else None
+            if agreed is None:
                 continue
             row = rules.forbids(c.node_id, m.rows)
             if row is not None:
                 out.kept_apart.append((c.node_id, row))
                 continue
-            hits.append((c, pair))
+            hits.append((c, agreed))
         if len(hits) > 1:
             out.ambiguous[m.node_id] = [c.node_id for c, _ in hits]
         elif hits:
-            (c, (mine, theirs)), = hits
-            region = "".join(m.region[lv] for lv in ("省", "市", "县", "乡") if lv in m.region and m.region.get(lv)
-                             == c.region.get(lv))
+            (c, (mine, theirs, region)), = hits
             title = next(iter(set(mine.titles) & set(theirs.titles)))
             out.merged[m.node_id] = c.node_id
             out.evidence[m.node_id] = (f"姓名 name {m.name} · 地区 region {region} · 职务 post {mine.unit} {title} "

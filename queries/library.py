@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jiandu.graph.ontology import ONTOLOGY, FieldError, coerce
+from jiandu.graph.ontology import ONTOLOGY, FieldError, canonical, coerce
 from jiandu.graph.store import Result, Store
 from jiandu.queries import finishing
 
@@ -80,7 +80,7 @@ class Param:
             return dt.date.today().isoformat()
         try:
             value = coerce(self.type, self.name, raw)
-            value = dict(self.synonyms).get(value, value) if isinstance(value, str) else value
+            value = canonical(self.synonyms, value)
         except FieldError:
             raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be {self.type}): "
                              f"{raw!r}") from None

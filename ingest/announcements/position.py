@@ -141,7 +141,6 @@ def read_position(text: str, gaz: Gazetteer, context: list[Place] | None = None)
     pos = Position(text, rank_hint=hints[0].strip("（()）") if hints else None)
     previous: Post | None = None
     for segment in filter(None, _SPLIT.split(clean)):
-        segment = segment.removeprefix("中共")
         leading = next((m for m in FORMER if segment.startswith(m)), "")  # 曾任衡阳市副市长
         segment = segment[len(leading):].removeprefix("中共")
         unit_text, title_text, former = _title_split(segment)

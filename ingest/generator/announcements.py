@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jiandu.ingest.announcements.parse import rank_base
 from jiandu.ingest.generator.world import GIVEN, SURNAMES
 from jiandu.ingest.text.places import Place, gazetteer
 
@@ -86,8 +87,8 @@ class ListMaker:
 
     def name(self) -> str:
         while True:
-            given = self.rng.choice((1, 2, 2))
-            name = self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(given))
+            surname, size = self.rng.choice(SURNAMES), self.rng.choice((1, 2, 2))
+            name = surname + "".join(self.rng.choice(GIVEN) for _ in range(size))
             if name not in self.names:
                 self.names.add(name)
                 return name
@@ -291,13 +292,5 @@ def agreement(meta: dict[str, Any], parsed: dict[int, Any]) -> dict[str, tuple[i
                 continue
             tally[key][1] += 1
             got = getattr(a, key, None)
-            if key == "rank":
-                got = _rank_of(got)
-            tally[key][0] += got == t[key]
+            tally[key][0] += (rank_base(got) if key == "rank" else got) == t[key]
     return {k: (v[0], v[1]) for k, v in tally.items()}
-
-
-def _rank_of(cell: str | None) -> str | None:
-    from jiandu.ingest.announcements.parse import rank_base
-
-    return rank_base(cell)
