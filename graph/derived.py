@@ -3,7 +3,8 @@ properties (``Leader.supervised_on``, the dates of the supervisory acts on a lea
 ``Leader.supervised_by``, "date|Label:id" of each act and who acted).
 
 A derived property is the sorted, distinct list of one property (or of several parts joined) of
-the node's relationships of one type. It is recomputed from the graph itself for every node a
+the node's relationships of one type, or the one value of the newest of them (a ledger item's
+state is its latest entry's). It is recomputed from the graph itself for every node a
 write touched, so it stays right however the data arrives: in parts, again, or corrected.
 Queries read one node property instead of every relationship, which on FalkorDB is several
 times cheaper (docs/design.md).
@@ -28,19 +29,35 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _part(p: str, r: str, o: str) -> str:
+    """A part's Cypher: relationship `r`'s property, or (``other.p``) the other end `o`'s."""
+    return f"{o}.{p[len(OTHER) + 1:]}" if p.startswith(OTHER + ".") else f"{r}.{p}"
+
+
 def _value(d: Derivation, r: str, o: str) -> str:
-    """The Cypher for one relationship's entry (relationship `r`, other end `o`)."""
+    """The Cypher for one relationship's entry (relationship `r`, other end `o`); with `latest`,
+    the pair [latest, value]."""
+    if d.latest:
+        return f"[{_part(d.latest, r, o)}, {_part(d.value, r, o)}]"
     if isinstance(d.value, str):
-        return f"{r}.{d.value}"
-    parts = [f"labels({o})[0] + ':' + {o}.id" if p == OTHER else f"toString({r}.{p})" for p in d.value]
+        return _part(d.value, r, o)
+    parts = [f"labels({o})[0] + ':' + {o}.id" if p == OTHER else f"toString({_part(p, r, o)})" for p in d.value]
     return " + '|' + ".join(parts)
 
 
-def _kept(d: Derivation, r: str) -> str:
-    """The condition on relationship `r` for it to have an entry."""
-    conditions = [f"{r}.{p} IS NOT NULL" for p in d.parts if p != OTHER]
+def _kept(d: Derivation, r: str, o: str) -> str:
+    """The condition on relationship `r` (other end `o`) for it to have an entry."""
+    conditions = [f"{_part(p, r, o)} IS NOT NULL" for p in (*d.parts, *([d.latest] if d.latest else []))
+                  if p != OTHER]
     conditions += [f"{r}.{k} IN [{', '.join(_quoted(v) for v in values)}]" for k, values in d.where]
     return " AND ".join(conditions) or "true"
+
+
+def _newest(pairs: str) -> str:
+    """The value of the [latest, value] pair with the largest latest, ties going to the larger value
+    (null for none)."""
+    return (f"reduce(best = null, x IN {pairs} | CASE WHEN best IS NULL OR x[0] > best[0] "
+            "OR (x[0] = best[0] AND x[1] > best[1]) THEN x ELSE best END)[1]")
 
 
 def _sorted(values: str) -> str:
@@ -53,9 +70,10 @@ def refresh_cypher(label: str, props: list[Property], rows: str = "ids") -> str:
     """Recompute `label`'s derived `props` (read from the same relationships) for the nodes whose
     ids are in parameter `rows`, in one statement; returns `written`."""
     # each comprehension names its own variables: FalkorDB leaves all but the first empty otherwise
-    lists = ", ".join(f"[{_feeding(p.derived, f'r{i}', f'o{i}')} WHERE {_kept(p.derived, f'r{i}')}"
+    lists = ", ".join(f"[{_feeding(p.derived, f'r{i}', f'o{i}')} WHERE {_kept(p.derived, f'r{i}', f'o{i}')}"
                       f" | {_value(p.derived, f'r{i}', f'o{i}')}] AS v{i}" for i, p in enumerate(props))
-    sets = ", ".join(f"n.{p.name} = {_sorted(f'v{i}')}" for i, p in enumerate(props))
+    sets = ", ".join(f"n.{p.name} = {_newest(f'v{i}') if p.derived.latest else _sorted(f'v{i}')}"
+                     for i, p in enumerate(props))
     return f"UNWIND ${rows} AS id MATCH (n:{label} {{id: id}}) WITH n, {lists} SET {sets} RETURN count(n) AS written"
 
 

@@ -49,12 +49,17 @@ class Derivation:
     relationship property or ``other`` (the node at the other end, "Label:id"), joined as
     "part|part" strings: "2025-03-01|OversightBody:B1". A date part first keeps the list in date
     order and lets a query compare its first ten characters. `where` keeps only the relationships
-    whose property holds one of the listed values."""
+    whose property holds one of the listed values.
+
+    A part written ``other.p`` is property `p` of the node at the other end (a ledger entry's
+    ``to_state``). With `latest`, the property is not a list but the single `value` of the
+    relationship whose `latest` part is largest: an item's state is its newest entry's."""
 
     rel: str
     end: str
     value: str | tuple[str, ...]
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    latest: str | None = None  # not a list: the one `value` of the relationship with the largest `latest`
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -62,13 +67,14 @@ class Derivation:
 
     def __str__(self) -> str:
         kept = "".join(f" where {k} in {'/'.join(v)}" for k, v in self.where)
-        return f"{self.rel}.{'|'.join(self.parts)}{kept}"
+        newest = f" of the largest {self.latest}" if self.latest else ""
+        return f"{self.rel}.{'|'.join(self.parts)}{kept}{newest}"
 
     @classmethod
     def read(cls, spec: dict) -> Derivation:
         value = spec["value"] if isinstance(spec["value"], str) else tuple(spec["value"])
         where = tuple((k, tuple(v)) for k, v in (spec.get("where") or {}).items())
-        return cls(rel=spec["rel"], end=spec["end"], value=value, where=where)
+        return cls(rel=spec["rel"], end=spec["end"], value=value, where=where, latest=spec.get("latest"))
 
 
 @dataclass(frozen=True)
@@ -230,10 +236,40 @@ class RelType:
 
 
 @dataclass(frozen=True)
+class LedgerStep:
+    """One verb of the ledger's loop: the states it may be taken in, where it leaves each, the
+    least role that may take it and the fields it must carry."""
+
+    name: str
+    zh: str
+    sources: tuple[str, ...]
+    moves: dict[str, str]  # state -> state it leaves; a state not listed stays as it is
+    role: str
+    needs: tuple[str, ...] = ()
+
+    def after(self, state: str | None) -> str:
+        """The state this step leaves an item in that was in `state` (None: a new item)."""
+        return self.moves.get(state or "", state or "")
+
+
+@dataclass(frozen=True)
+class LedgerRules:
+    """The supervision ledger's states (with their Chinese names and loop steps) and steps."""
+
+    states: dict[str, tuple[str, str]]  # state -> (zh, loop step)
+    steps: dict[str, LedgerStep]
+
+    def allowed(self, state: str | None) -> list[str]:
+        """The steps that may be taken in `state`, in the loop's order."""
+        return [s.name for s in self.steps.values() if (state in s.sources if state else not s.sources)]
+
+
+@dataclass(frozen=True)
 class Ontology:
     nodes: dict[str, NodeType]
     relationships: dict[str, RelType]
     provenance: dict[str, Property]
+    ledger: LedgerRules | None = None
 
     def node(self, label: str) -> NodeType:
         return self.nodes[label]
@@ -313,18 +349,39 @@ def load(path: Path | None = None) -> Ontology:
             style=spec.get("style", {}),
             hierarchy=bool(spec.get("hierarchy", False)),
         )
-    onto = Ontology(nodes=nodes, relationships=rels, provenance=_properties(data["provenance"], "provenance"))
+    onto = Ontology(nodes=nodes, relationships=rels, provenance=_properties(data["provenance"], "provenance"),
+                    ledger=_ledger(data["ledger"]) if data.get("ledger") else None)
     for label, prop in onto.derived():
         _check_derivation(onto, label, prop)
     return onto
 
 
+def _ledger(spec: dict) -> LedgerRules:
+    states = {name: (str(s["zh"]), str(s["loop"])) for name, s in spec["states"].items()}
+    steps = {}
+    for name, s in spec["steps"].items():
+        sources = tuple(s.get("from") or ())
+        to = s["to"]
+        moves = {state: to for state in (*sources, "")} if isinstance(to, str) else dict(to)
+        for state in (*sources, *moves, *moves.values()):
+            if state and state not in states:
+                raise ValueError(f"ontology: ledger step {name} names unknown state {state!r}")
+        steps[name] = LedgerStep(name, str(s["zh"]), sources, moves, str(s["role"]), tuple(s.get("needs") or ()))
+    return LedgerRules(states, steps)
+
+
 def _check_derivation(onto: Ontology, label: str, prop: Property) -> None:
     d = prop.derived
     rel = onto.relationships.get(d.rel)
-    named = [p for p in d.parts if p != OTHER] + [k for k, _ in d.where]
-    if rel is None or d.end not in ("source", "target") or any(p not in rel.properties for p in named):
+    if rel is None or d.end not in ("source", "target"):
         raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d} ({d.end})")
+    others = rel.sources if d.end == "target" else rel.targets
+    named = [p for p in (*d.parts, d.latest or OTHER) if p != OTHER] + [k for k, _ in d.where]
+    for p in named:
+        on_other = p.startswith(OTHER + ".")
+        if (p not in rel.properties) if not on_other else any(p[len(OTHER) + 1:] not in onto.nodes[o].properties
+                                                               for o in others):
+            raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d} ({d.end})")
     for k, values in d.where:
         allowed = rel.properties[k].values
         if not values or (allowed and set(values) - set(allowed)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STORE = "falkordb+embedded://./.jiandu"
@@ -35,6 +35,18 @@ class Settings(BaseSettings):
                                                             "(default: about four across the server's workers)")
     cypher_timeout_ms: int = Field(10_000, ge=1)
     max_rows: int = Field(5_000, ge=1)
+    # the ledger: months past its deadline at which an item not closed turns 蓝, 黄, 红
+    # (JIANDU_LEDGER_COLOUR_MONTHS='[1,3,6]'), and the term an alert's item gets to be rectified
+    ledger_colour_months: tuple[int, int, int] = Field((1, 3, 6), description="预警颜色阈值(月) months past the "
+                                                       "deadline for 蓝/黄/红")
+    ledger_term_months: int = Field(3, ge=1, description="预警问题整改期限(月) months an alert's item has")
+
+    @field_validator("ledger_colour_months")
+    @classmethod
+    def _rising(cls, months: tuple[int, int, int]) -> tuple[int, int, int]:
+        if not 0 <= months[0] < months[1] < months[2]:
+            raise ValueError("ledger_colour_months must rise: 蓝 < 黄 < 红, e.g. [1, 3, 6]")
+        return months
 
     def with_flags(self, **flags: Any) -> Settings:
         """A copy with the flags that were given (None: not given) taking precedence."""

@@ -12,6 +12,8 @@
 // column title · 职务
 // column start · 任职起
 // column end · 任职止
+// column ledger_ids · 跟踪中的台账问题 ledger items not closed that track this gap (from the audit_gaps alert or of origin 审计), raised from the leader at the unit
+// alert: Leader leader_id + gap + unit_id + start · 审计空白（{gap}）：{leader}（{unit}{title}，{start}起）
 // let: tenure_start_before = as_of - years years
 // let: left_before = as_of - months months
 // One pass over the 一把手 posts: those of either kind are gathered once (a post cannot be both:
@@ -41,6 +43,9 @@ CALL {
 WITH day, p, max(audited) AS audited
 WHERE NOT audited
 WITH day, startNode(p) AS l, p, endNode(p) AS u
+OPTIONAL MATCH (l)<-[:RAISED_FROM]-(i:LedgerItem)-[:RESPONSIBLE_UNIT]->(u)
+WHERE coalesce(i.state, '') <> 'closed' AND (i.alert = 'audit_gaps' OR i.origin = '审计')
+WITH day, l, p, u, collect(DISTINCT i.id) AS ledger_ids
 RETURN CASE WHEN p.end IS NULL OR p.end >= day THEN 'long_tenure' ELSE 'no_exit_audit' END AS gap,
        l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title,
-       p.start AS start, p.end AS end
+       p.start AS start, p.end AS end, ledger_ids

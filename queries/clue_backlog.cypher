@@ -11,6 +11,7 @@
 // column channels · 渠道 channels
 // column case_id · 后来的案件 id (closed_then_case)
 // column since · 最早受理日期 earliest received
+// alert: Leader leader_id + kind + case_id · 线索预警（{kind}）：{leader}，线索 {clue_ids}
 // let: stale_before = as_of - days days
 // let: window_start = as_of - window_days days
 MATCH (c:Clue {status: '待处置'})-[:ABOUT]->(l:Leader)-[p:HOLDS_POST {top_leader: true}]->(:Unit)

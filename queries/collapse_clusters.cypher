@@ -13,6 +13,7 @@
 // column case_ids · 案件 id
 // column top_leader_involved · 案发时一把手是否涉案 whether the 一把手 of the time was involved
 // column top_leader_ids · 涉案的一把手 id
+// alert: Unit unit_id · 塌方式腐败风险：{unit} {leaders} 名领导涉案（{case_ids}）
 MATCH (c:Case)-[:CONCERNS]->(d:Unit)
 WHERE c.opened >= date($since) AND c.opened <= date($until)
 // the unit and, with $subtree, its superiors up to three levels. Spelled out hop by hop:

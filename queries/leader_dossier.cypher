@@ -1,15 +1,15 @@
 // leader_dossier · 一人一档 one leader's file
-// zh: 一名领导干部的完整档案：历任职务、接受的监督、被反映的线索、审计、问题、涉案与处分，按时间排列。
-// en: One leader's full file: posts over time, supervisory acts received, clues about them, audits of them, findings concerning them, cases and sanctions, in time order within each section.
+// zh: 一名领导干部的完整档案：历任职务、接受的监督、被反映的线索、审计、问题、涉案与处分，以及作为第一责任人的台账问题，按时间排列。
+// en: One leader's full file: posts over time, supervisory acts received, clues about them, audits of them, findings concerning them, cases and sanctions, and the ledger items they answer for as their unit's 一把手, in time order within each section.
 // param leader_id: str = null · 领导干部 id
 // requires: leader_id Leader
-// column section · 栏目 post 任职 / supervised 监督 / clue 线索 / audit 审计 / finding 问题 / case 案件 / sanction 处分
-// column date · 日期 start, act, received, audit, found, opened or sanction date
-// column until · 止 end, disposed or closed date
-// column what · 内容 title, kind, channel, role
-// column with_id · 相关对象 id unit, body, clue, audit, finding or case
+// column section · 栏目 post 任职 / supervised 监督 / clue 线索 / audit 审计 / finding 问题 / case 案件 / sanction 处分 / ledger 台账
+// column date · 日期 start, act, received, audit, found, opened or sanction date (ledger: opened)
+// column until · 止 end, disposed or closed date (ledger: the 销号 date)
+// column what · 内容 title, kind, channel, role (ledger: its state)
+// column with_id · 相关对象 id unit, body, clue, audit, finding, case or ledger item
 // column with_name · 相关对象名称
-// column note · 备注 一把手 flag, status, stage
+// column note · 备注 一把手 flag, status, stage (ledger: origin)
 MATCH (l:Leader {id: $leader_id})-[p:HOLDS_POST]->(u)
 RETURN 'post' AS section, p.start AS date, p.end AS until, p.title AS what, u.id AS with_id, u.name AS with_name,
        CASE WHEN p.top_leader THEN '一把手' ELSE '' END AS note
@@ -37,3 +37,7 @@ UNION ALL
 MATCH (l:Leader {id: $leader_id})-[s:SANCTIONED]->(k:Case)
 RETURN 'sanction' AS section, s.date AS date, null AS until, s.kind AS what, k.id AS with_id, k.name AS with_name,
        '' AS note
+UNION ALL
+MATCH (l:Leader {id: $leader_id})<-[:RESPONSIBLE_LEADER]-(i:LedgerItem)
+RETURN 'ledger' AS section, i.opened AS date, CASE WHEN i.state = 'closed' THEN i.state_date END AS until,
+       i.state AS what, i.id AS with_id, i.name AS with_name, coalesce(i.origin, '') AS note

@@ -13,6 +13,7 @@ Header format (``//`` comment lines at the top of the file)::
     // requires: case_id Case          (the id must name an existing Case; "optional" after it:
     //                                   only when given)
     // finish: case_links              (a Python finishing step in queries/finishing.py)
+    // alert: Leader leader_id + unit_id · {leader}…   (rows become ledger items: jiandu alerts run)
     // let: window_start = as_of - months months   (a derived date parameter)
 
 Date arithmetic is done here, never in Cypher: FalkorDB 4.x rolls 2026-06-30 minus four
@@ -45,6 +46,7 @@ from jiandu.queries import finishing
 QUERY_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(\w+)\s*=\s*(\S+)\s*(?:\(min\s+(-?\d+)\))?\s*"
                     r"(?:in\s+(?:(\w+)\.(\w+)|(\w+(?:\|\w+)+)))?\s*·\s*(.*)$")
+_ALERT = re.compile(r"^alert:\s*(\w+)\s+(\w+)((?:\s*\+\s*\w+)*)\s*·\s*(.+)$")
 _LET = re.compile(r"^let:\s*(\w+)\s*=\s*(\w+)\s*-\s*(\w+)\s+(years|months|days)$")
 
 
@@ -126,6 +128,19 @@ def on_day(query: NamedQuery, day: str | None) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """How a query's rows become ledger items (``// alert: Leader leader_id + unit_id · title``):
+    each row is about the `label` node whose id is in `column`; that id and the `extra` columns'
+    values make the key (one item per alert and key); `title` names the item, with {column} and
+    {parameter} filled in."""
+
+    label: str
+    column: str
+    extra: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     title: str
@@ -138,6 +153,7 @@ class NamedQuery:
     finish: str | None = None
     derived: tuple[tuple[str, str, str, str], ...] = ()  # (name, date param, amount param, unit)
     path: Path = field(default=QUERY_DIR)
+    alert: Alert | None = None
 
     def needs_latest(self, given: dict[str, Any]) -> bool:
         """Whether binding `given` takes a default from the data's latest date."""
@@ -176,6 +192,7 @@ def parse(path: Path) -> NamedQuery:
     requires: list[tuple[str, str, bool]] = []
     finish = None
     derived: list[tuple[str, str, str, str]] = []
+    alert = None
     for entry in header[1:]:
         if entry.startswith("zh:"):
             zh = (zh + " " + entry[3:].strip()).strip()
@@ -198,6 +215,12 @@ def parse(path: Path) -> NamedQuery:
             requires.append((pname, label, flag == ["optional"]))
         elif entry.startswith("finish:"):
             finish = entry[len("finish:"):].strip()
+        elif entry.startswith("alert:"):
+            m = _ALERT.match(entry)
+            if not m or m.group(1) not in ONTOLOGY.nodes:
+                raise ValueError(f"{path.name}: cannot read {entry!r}")
+            extra = tuple(c.strip() for c in m.group(3).split("+") if c.strip())
+            alert = Alert(m.group(1), m.group(2), extra, m.group(4).strip())
         elif entry.startswith("let:"):
             m = _LET.match(entry)
             if not m:
@@ -205,7 +228,10 @@ def parse(path: Path) -> NamedQuery:
             derived.append(m.groups())
     if name != path.stem:
         raise ValueError(f"{path.name}: header names {name!r}")
-    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), finish, tuple(derived), path)
+    if alert and any(c not in columns for c in (alert.column, *alert.extra)):
+        raise ValueError(f"{path.name}: the alert names columns the query does not have")
+    return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), finish, tuple(derived), path,
+                      alert)
 
 
 def _allowed(path: Path, kind: str, prop: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:

@@ -61,9 +61,11 @@ def _clues(rows, p):
 
 
 def _overdue(rows, p):
-    found = (sorted({r["unit_id"] for r in rows}), sorted(f for r in rows for f in r["finding_ids"]))
-    entries = p["overdue_rectification"]
-    return found, (sorted({u for e in entries for u in e["units"]}), sorted(f for e in entries for f in e["findings"]))
+    found = (sorted({r["unit_id"] for r in rows}), sorted(f for r in rows for f in r["finding_ids"]),
+             sorted(i for r in rows for i in r["ledger_ids"]))
+    entries, items = p.get("overdue_rectification", []), p.get("ledger.overdue", [])
+    units = {u for e in entries for u in e["units"]} | {e["unit"] for e in items}
+    return found, (sorted(units), sorted(f for e in entries for f in e["findings"]), sorted(e["item"] for e in items))
 
 
 def _clusters(rows, p):
@@ -78,7 +80,7 @@ CHECKS = {  # query: (planted keys it answers, comparison)
     "superior_gaps": (("superior_gaps",), _superior),
     "audit_gaps": (("audit_gaps.long_tenure", "audit_gaps.no_exit_audit"), _audit),
     "clue_backlog": (("clue_backlog.undisposed", "clue_backlog.closed_then_case"), _clues),
-    "overdue_rectification": (("overdue_rectification",), _overdue),
+    "overdue_rectification": (("overdue_rectification", "ledger.overdue"), _overdue),
     "case_clusters": (("case_links",), _clusters),
 }
 

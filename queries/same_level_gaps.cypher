@@ -13,6 +13,7 @@
 // column unit · 任职单位
 // column title · 职务
 // column last_supervised · 该纪委最近一次监督日期 last act by that body (null: never)
+// alert: Leader leader_id + unit_id · 同级监督空白：{leader}（{unit}{title}）{months}个月内未受{body}监督
 // let: window_start = as_of - months months
 // The body's last act on a leader is read from the leader's derived list of acts ("date|Label:id",
 // in date order), not from every act: on FalkorDB the list is several times cheaper.

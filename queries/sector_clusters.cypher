@@ -12,6 +12,7 @@
 // column unit_ids · 涉案单位 id
 // column leader_ids · 涉案领导 id
 // column case_ids · 案件 id
+// alert: Unit parent_id + sector · 系统性腐败风险：{parent}下属{sector}系统 {units} 个单位领导涉案
 MATCH (c:Case)-[:CONCERNS]->(d:Unit)-[:SUBORDINATE_TO]->(parent:Unit)
 WHERE c.opened >= date($since) AND c.opened <= date($until) AND d.sector IS NOT NULL
   AND ($parent IS NULL OR parent.id = $parent)

@@ -10,6 +10,7 @@
 // column title · 职务
 // column since · 任职起 in post since
 // column last_talk · 上级最近一次谈话 last talk from above (null: never)
+// alert: Leader leader_id + unit_id · 上级监督空白：{leader}（{unit}{title}）{months}个月内无上级谈话
 // let: window_start = as_of - months months
 // Each current 一把手 is checked against their derived list of talks ("date|Label:id", in date
 // order) and their unit's derived list of the bodies overseeing it from above; the few without

@@ -222,7 +222,11 @@ def audit_gaps(g, years, months, as_of):
                       if any(t == u for t, _ in out(g, a, "COVERS"))]
             start, end = p.get("start"), p.get("end")
             long_tenure = start is not None and start <= minus(as_of, years=years) and (end is None or end >= as_of)
-            row = (who[1], prop(g, who, "name"), u[1], prop(g, u, "name"), p.get("title"), start, end)
+            tracked = sorted({i[1] for i, _ in into(g, who, "RAISED_FROM", "LedgerItem")
+                              if prop(g, i, "state") != "closed"
+                              and (prop(g, i, "alert") == "audit_gaps" or prop(g, i, "origin") == "审计")
+                              and any(t == u for t, _ in out(g, i, "RESPONSIBLE_UNIT"))})
+            row = (who[1], prop(g, who, "name"), u[1], prop(g, u, "name"), p.get("title"), start, end, tracked)
             if long_tenure and not any(k in ECONOMIC_AUDITS and within(date, start, as_of) for _, k, date in audits):
                 rows.append(("long_tenure", *row))
             left = end is not None and end < minus(as_of, months=months)
@@ -262,19 +266,32 @@ def clue_backlog(g, days, window_days, as_of):
     return rows
 
 
+def _finders(g, f):
+    """The oversight bodies that conducted the rounds that found finding f."""
+    return {b for x, _ in into(g, f, "FOUND") for b, _ in into(g, x, "CONDUCTED", "OversightBody")}
+
+
 def overdue_rectification(g, as_of):
-    groups = defaultdict(set)
+    groups = defaultdict(lambda: (set(), set()))  # (body, unit) -> (findings, ledger items)
     for f in nodes(g, "Finding"):
         deadline = prop(g, f, "deadline")
         if deadline is None or not deadline < as_of or prop(g, f, "status") in (None, "对账销号") \
-                or prop(g, f, "closed") is not None:
+                or prop(g, f, "closed") is not None or into(g, f, "RAISED_FROM", "LedgerItem"):
             continue
-        bodies = {b for x, _ in into(g, f, "FOUND") for b, _ in into(g, x, "CONDUCTED", "OversightBody")} or {None}
         for u, _ in out(g, f, "CONCERNS", "Unit"):
+            for b in _finders(g, f) or {None}:
+                groups[(b, u)][0].add(f)
+    for i in nodes(g, "LedgerItem"):
+        deadline = prop(g, i, "deadline")
+        if deadline is None or not deadline < as_of or prop(g, i, "state") == "closed":
+            continue
+        bodies = {b for f, _ in out(g, i, "RAISED_FROM", "Finding") for b in _finders(g, f)} or {None}
+        for u, _ in out(g, i, "RESPONSIBLE_UNIT", "Unit"):
             for b in bodies:
-                groups[(b, u)].add(f)
-    return [(b[1] if b else None, prop(g, b, "name") if b else None, u[1], prop(g, u, "name"), len(fs),
-             sorted(f[1] for f in fs), min(prop(g, f, "deadline") for f in fs)) for (b, u), fs in groups.items()]
+                groups[(b, u)][1].add(i)
+    return [(b[1] if b else None, prop(g, b, "name") if b else None, u[1], prop(g, u, "name"), len(fs) + len(items),
+             sorted(f[1] for f in fs), sorted(i[1] for i in items),
+             min(prop(g, x, "deadline") for x in (*fs, *items))) for (b, u), (fs, items) in groups.items()]
 
 
 def _overlap(p, q):
@@ -351,6 +368,10 @@ def leader_dossier(g, leader_id):
                      prop(g, k, "stage") or ""))
     for k, s in out(g, who, "SANCTIONED", "Case"):
         rows.append(("sanction", s.get("date"), None, s.get("kind"), k[1], prop(g, k, "name"), ""))
+    for i, _ in into(g, who, "RESPONSIBLE_LEADER", "LedgerItem"):
+        state = prop(g, i, "state")
+        rows.append(("ledger", prop(g, i, "opened"), prop(g, i, "state_date") if state == "closed" else None, state,
+                     i[1], prop(g, i, "name"), prop(g, i, "origin") or ""))
     return rows
 
 

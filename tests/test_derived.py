@@ -30,8 +30,15 @@ def derived_values(store) -> dict[str, list]:
     for label, prop in DERIVED:
         rows = store.run(f"MATCH (n:{label}) WHERE n.{prop.name} IS NOT NULL RETURN n.id, n.{prop.name}",
                          read_only=True).rows
-        out[f"{label}.{prop.name}"] = sorted([row[0], [str(v) for v in row[1]]] for row in rows)
+        out[f"{label}.{prop.name}"] = sorted([row[0], [str(v) for v in row[1]] if isinstance(row[1], list)
+                                              else str(row[1])] for row in rows)
     return out
+
+
+def _part(p: str, rel: dict, other: str, other_props: dict):
+    if p == OTHER:
+        return other
+    return other_props.get(p[len(OTHER) + 1:]) if p.startswith(OTHER + ".") else rel.get(p)
 
 
 def recomputed(store) -> dict[str, list]:
@@ -40,17 +47,21 @@ def recomputed(store) -> dict[str, list]:
     for label, prop in DERIVED:
         d = prop.derived
         arrow = f"(n:{label})<-[r:{d.rel}]-(o)" if d.end == "target" else f"(n:{label})-[r:{d.rel}]->(o)"
-        rows = store.run(f"MATCH {arrow} RETURN n.id, properties(r), labels(o)[0] + ':' + o.id", read_only=True).rows
+        rows = store.run(f"MATCH {arrow} RETURN n.id, properties(r), labels(o)[0] + ':' + o.id, properties(o)",
+                         read_only=True).rows
         values: dict[str, set] = {}
-        for node_id, rel, other in rows:
+        for node_id, rel, other, other_props in rows:
             values.setdefault(node_id, set())  # a node with such relationships has the list, maybe empty
             if any(rel.get(k) not in allowed for k, allowed in d.where):
                 continue
-            parts = [other if p == OTHER else rel.get(p) for p in d.parts]
+            parts = [_part(p, rel, other, other_props) for p in (*d.parts, *([d.latest] if d.latest else []))]
             if any(v is None for v in parts):
                 continue
-            values[node_id].add("|".join(str(v) for v in parts))
-        out[f"{label}.{prop.name}"] = sorted([k, sorted(v)] for k, v in values.items())
+            values[node_id].add((parts[-1], parts[0]) if d.latest else "|".join(str(v) for v in parts))
+        if d.latest:  # the one value of the newest: the largest (latest, value)
+            out[f"{label}.{prop.name}"] = sorted([k, str(max(v)[1])] for k, v in values.items() if v)
+        else:
+            out[f"{label}.{prop.name}"] = sorted([k, sorted(v)] for k, v in values.items())
     return out
 
 

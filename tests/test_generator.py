@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import SAMPLES
 
+from jiandu.graph.ontology import ONTOLOGY
 from jiandu.ingest.generator import PLANTED_FILE, generate, write_planted_doc
 
 
@@ -52,14 +53,18 @@ def test_sample_is_a_province_sized_world_with_every_pattern_planted():
     assert set(meta["planted"]) == {
         "collapse_clusters", "sector_clusters", "same_level_gaps", "audit_gaps.long_tenure",
         "audit_gaps.no_exit_audit", "clue_backlog.undisposed", "clue_backlog.closed_then_case",
-        "overdue_rectification", "case_links", "superior_gaps",
+        "overdue_rectification", "case_links", "superior_gaps", "ledger.overdue", "ledger.items",
     }
     collapse = meta["planted"]["collapse_clusters"][0]
     assert len(collapse["leaders"]) == 3 and collapse["top_leader"] in collapse["leaders"]
     assert len(meta["planted"]["sector_clusters"][0]["units"]) >= 3
     assert meta["planted"]["overdue_rectification"][0]["findings"]
-    for label in ("Region", "Unit", "OversightBody", "SUPERVISED", "Clue", "Audit", "Inspection", "Finding", "Case"):
+    for label in ("Region", "Unit", "OversightBody", "SUPERVISED", "Clue", "Audit", "Inspection", "Finding", "Case",
+                  "LedgerItem", "LedgerEntry"):
         assert meta["counts"][label] > 0, label
+    ledger = meta["planted"]["ledger.items"]
+    assert {e["state"] for e in ledger} == set(ONTOLOGY.ledger.states), "an item in every state of the loop"
+    assert {e["colour"] for e in meta["planted"]["ledger.overdue"]} == {"蓝", "黄", "红", None}
 
 
 def test_sample_names_are_invented():

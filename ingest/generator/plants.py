@@ -97,6 +97,11 @@ PATTERN_DOCS = {
                              "(query: overdue_rectification).",
     "superior_gaps": "上级监督 gap: a township 党委书记 with no talk from the county 纪委监委 in the last nine "
                      "months (query: superior_gaps).",
+    "ledger.overdue": "台账逾期 ledger items past their deadline and not closed (销号), with the colour they show "
+                      "at the default thresholds of 1, 3 and 6 months (jiandu ledger list --overdue; query: "
+                      "overdue_rectification).",
+    "ledger.items": "台账 one ledger item in each state of the loop, one of them closed and reopened "
+                    "(jiandu ledger list).",
     "case_links": "串案 linked cases: two cases with no shared leader, unit or clue, tied by one briber (Person) "
                   "and by their leaders' overlapping tenures in one city bureau (query: case_links).",
 }

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from jiandu.ingest.generator.ledger import ledger_for_county
 from jiandu.ingest.generator.plants import plant as plant_patterns
 from jiandu.ingest.generator.world import AS_OF, CHANNELS, COMMITTEE, COUNTIES_PER_CITY, DEPARTMENTS, Post, World
 
@@ -236,6 +237,7 @@ def _county(world: World, city: dict[str, Any], k: int, plant: bool) -> dict[str
     rng.shuffle(units)
     for i in range(0, len(units), 5):
         world.inspection(bodies["xuncha"], units[i:i + 5], world.day(dt.date(2023, 9, 1), dt.date(2025, 12, 31)))
+    ledger_for_county(world, county, plant and k == 0)
     return county
 
 

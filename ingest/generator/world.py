@@ -117,6 +117,9 @@ class World:
         self.ids: dict[str, int] = {}
         self.used_place_names: set[str] = set()
         self.planted = Planted()
+        # the ledger draws from its own stream, so that adding it left every other row as it was
+        self.ledger_rng = random.Random(f"{seed}:ledger")
+        self.pending_findings: list[tuple[str, str, dt.date, dt.date]] = []  # (finding, unit, found, deadline)
 
     # -- small helpers --------------------------------------------------------------------
     def new_id(self, prefix: str) -> str:
@@ -285,6 +288,8 @@ class World:
                 self.w.rel("CONCERNS", finding, unit, source_label="Finding", target_label="Unit")
                 if status != "对账销号" and deadline < AS_OF:
                     late.append((finding, unit))
+                elif status != "对账销号":
+                    self.pending_findings.append((finding, unit, found, deadline))
         return late
 
     current_auditor: str | None = None

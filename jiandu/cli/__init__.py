@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jiandu.cli import announcements, data, demo, questions, service
+from jiandu.cli import announcements, data, demo, ledger, questions, service
 from jiandu.cli.output import err
 from jiandu.graph.store import StoreError
+from jiandu.ledger import LedgerError, VersionConflict
 from jiandu.queries.library import QueryError
 from jiandu.settings import Settings
 
@@ -20,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None,
                    help="存储地址 store URL (default $JIANDU_STORE or falkordb+embedded://./.jiandu)")
     sub = p.add_subparsers(dest="command", required=True)
-    for commands in (data, announcements, demo, questions, service):
+    for commands in (data, announcements, demo, questions, ledger, service):
         commands.register(sub)
     return p
 
@@ -30,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     args.settings = Settings().with_flags(store=args.store)
     try:
         return args.func(args)
+    except VersionConflict as exc:
+        err.print(f"[red]版本冲突 (conflict)[/]: {exc}", highlight=False)
+        return 3
+    except LedgerError as exc:
+        err.print(f"[red]台账拒绝 (refused)[/]: {exc}", highlight=False)
+        return 2
     except QueryError as exc:
         err.print(f"[red]查询参数错误 (bad query request)[/]: {exc}")
         return 2
