@@ -2,7 +2,7 @@
 the audit log into FastAPI.
 
 Every endpoint but /health needs an `X-API-Key` header; roles nest viewer < investigator <
-admin. Errors are short JSON messages: no stack traces, paths or store internals.
+supervisor < admin. Errors are short JSON messages: no stack traces, paths or store internals.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from jiandu.api.names import UnknownPatterns, not_found_body
 from jiandu.api.routes import ROUTERS
 from jiandu.graph.connect import open_store
 from jiandu.graph.store import QueryTimeout, Store, StoreError, WriteRefused
+from jiandu.ledger import LedgerError, NoSuchItem, VersionConflict
 from jiandu.queries.library import QueryError
 from jiandu.settings import Settings
 
@@ -97,6 +98,11 @@ def _add_error_handlers(app: FastAPI) -> None:
             return Response(not_found_body("路径", "path", request.url.path, _templates(app, request.url.path)),
                             status_code=404, media_type="application/json")
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(LedgerError)
+    async def _ledger(_: Request, exc: LedgerError):
+        status = 409 if isinstance(exc, VersionConflict) else 404 if isinstance(exc, NoSuchItem) else 400
+        return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError):

@@ -19,6 +19,7 @@ from jiandu.api.keys import Key, KeyStore
 from jiandu.graph.cache import FolderCache
 from jiandu.graph.connect import data_folder
 from jiandu.graph.store import Store
+from jiandu.ledger import Ledger
 from jiandu.settings import Settings
 from jiandu.views import ReadModel
 from jiandu.views.hubs import HubRows
@@ -46,7 +47,8 @@ class Context:
         # hubs' neighbour rows, shared by the workers the same way (each worker also keeps its own);
         # not turned off with the view cache: counting a hub's relationships is work, not an answer
         self.hubs = FolderCache(data_dir / "hubs" / store_id, HUB_CACHE_BYTES, listed=True)
-        self.model = ReadModel(store, HubRows(shared=self.hubs), PinyinIndex(data_dir))
+        self.model = ReadModel(store, HubRows(shared=self.hubs), PinyinIndex(data_dir), settings)
+        self.ledger = Ledger(store, settings)
         self._hubs_version: str | None = None  # the version whose hubs this process has seen to
         # Views this process builds at once; the rest wait their turn, first come first served:
         # built all at once, twenty views share the cores and every one of them is stretched.

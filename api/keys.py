@@ -1,7 +1,7 @@
 """API keys: created with a role, stored hashed, revocable.
 
 A key is `jd_<key id>_<secret>`; only sha256(secret) is stored, in `<data>/api_keys.json`.
-Roles nest: viewer < investigator < admin.
+Roles nest: viewer < investigator < supervisor < admin (a supervisor accepts and closes ledger items).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-ROLES = ("viewer", "investigator", "admin")
+ROLES = ("viewer", "investigator", "supervisor", "admin")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from jiandu.api.keys import ROLES
 from jiandu.views import FileEntry
 
 MAX_PAGE = 1000
@@ -80,17 +81,78 @@ class IngestResult(BaseModel):
 
 
 class NewKey(BaseModel):
-    role: Literal["viewer", "investigator", "admin"]
+    role: Literal[ROLES]  # type: ignore[valid-type]
     name: str = Field("", max_length=200)
 
 
 class LeaderFileOut(BaseModel):
     leader: dict[str, Any] = Field(description="领导干部的属性 the leader's properties")
     entries: list[FileEntry] = Field(description="post 任职 / supervised 监督 / clue 线索 / audit 审计 / "
-                                                  "finding 问题 / case 案件 / sanction 处分, by section and date")
+                                                  "finding 问题 / case 案件 / sanction 处分 / ledger 台账, by section "
+                                                  "and date")
 
 
 class UnitPortraitOut(BaseModel):
     unit: dict[str, Any] = Field(description="单位的属性 the unit's properties")
     indicators: dict[str, Any] = Field(description="政治生态指标与得分 indicators and score (unit_portrait)")
     as_of: str = Field(description="基准日 the day the indicators are computed for")
+    ledger: list[dict[str, Any]] = Field(default_factory=list, description="本单位的台账问题 the unit's ledger "
+                                                                           "items, most urgent first")
+
+
+class LedgerItemOut(BaseModel):
+    id: str
+    name: str
+    origin: str | None
+    state: str | None = Field(description="open / assigned / in_rectification / submitted / accepted / closed")
+    state_zh: str
+    loop: str = Field(description="五步闭环中的环节 the loop's step the state belongs to")
+    version: int = Field(description="版本: 修改时须回传 send it back with a change (optimistic concurrency)")
+    opened: str | None
+    deadline: str | None
+    state_date: str | None
+    colour: str | None = Field(description="预警颜色 蓝/黄/红 as of the listing's date, null: none")
+    overdue_days: int | None
+    unit_id: str | None
+    unit: str | None
+    leader_id: str | None = Field(description="第一责任人 the unit's 一把手 when it was opened")
+    leader: str | None
+    committee_id: str | None = Field(description="报送上级党委 the superior Party committee")
+    committee: str | None
+    source: str | None = Field(description="问题出处 'Label:id' it was raised from")
+    alert: str | None
+    alert_key: str | None
+    next_steps: list[str]
+    entries: list[dict[str, Any]] = Field(description="记录 every entry in order (only for one item)")
+
+
+class LedgerPage(BaseModel):
+    as_of: str = Field(description="基准日 the day colours and overdue days are reckoned on")
+    total: int
+    by_state: dict[str, int]
+    by_colour: dict[str, int]
+    items: list[LedgerItemOut]
+
+
+class LedgerStepRequest(BaseModel):
+    version: int = Field(ge=0, description="你读到的版本 the version you read: a change to an item that has moved on "
+                                            "since is refused with 409")
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期 (default: today)")
+    note: str | None = Field(None, max_length=2000, description="说明或理由 note, reason (note and reopen need it)")
+    owner: str | None = Field(None, max_length=200, description="责任人 (assign needs it)")
+    due: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="任务期限 a task's due date")
+
+
+class LedgerOpen(BaseModel):
+    finding_ids: list[str] = Field(default_factory=list, max_length=10_000)
+    clue_ids: list[str] = Field(default_factory=list, max_length=10_000)
+    unit_id: str | None = Field(None, description="手工立账的整改单位 (with name)")
+    name: str | None = Field(None, max_length=500, description="手工立账的问题 the problem, by hand")
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    deadline: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class AlertsRun(BaseModel):
+    names: list[str] = Field(default_factory=list, description="预警名 (empty: all)")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    params: dict[str, Any] = Field(default_factory=dict)

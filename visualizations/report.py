@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.graph.store import Result
+from jiandu.ledger import Item, Ledger, Listing
+from jiandu.ledger.loop import COLOURS, RULES
 from jiandu.queries.library import Answer, NamedQuery, library
 from jiandu.views import ReadModel
 from jiandu.visualizations.render import FONT_STACK, copy_vis_js, page
@@ -46,6 +48,7 @@ h1 {{ font-size: 24px; }} h2 {{ font-size: 19px; margin-top: 36px; border-bottom
 table {{ border-collapse: collapse; font-size: 12px; margin: 8px 0; }}
 td, th {{ border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; }} th {{ background: #f3f3f3; }}
 iframe {{ width: 100%; height: 620px; border: 1px solid #ccc; }}
+.c-红 {{ background: #f4c7c3; }} .c-黄 {{ background: #fce8b2; }} .c-蓝 {{ background: #c6dafc; }}
 nav a {{ margin-right: 10px; font-size: 13px; }} .empty {{ color: #2ca02c; }}
 </style></head><body>
 <h1>监督图谱检测报告 <small>jiandu detection report</small></h1>
@@ -135,5 +138,66 @@ def _write_folder(model: ReadModel, out: Path, params_for: dict[str, dict[str, A
             f"{len(result.rows)} 行 rows</p>{others}{body}"
             f"<iframe src='{name}.html' title='{html.escape(title)}' loading='lazy'></iframe></section>")
         nav.append(f"<a href='#{name}'>{html.escape(query.title.split(' ')[0])}</a>")
+    day = next((p.get("as_of") for p in params_for.values() if p.get("as_of")), None)
+    ledger = Ledger(model.store, model.settings)
+    listing = ledger.list(as_of=day, limit=None)
+    ledger.with_entries(listing.items)
+    sections.append(_ledger_section(out, listing))
+    nav.append("<a href='#ledger'>监督台账</a>")
     (out / "index.html").write_text(INDEX.format(font=FONT_STACK, intro=html.escape(intro), nav="".join(nav),
                                                  sections="".join(sections)), encoding="utf-8")
+
+
+def _ledger_section(out: Path, listing: Listing) -> str:
+    """The ledger's section of the index (counts by state and colour, overdue by unit) and its page
+    ledger.html: every item, most urgent first, with its timeline."""
+    states = "".join(f"<tr><td>{html.escape(s)} {html.escape(zh)}</td><td>{listing.by_state.get(s, 0)}</td></tr>"
+                     for s, (zh, _) in RULES.states.items())
+    colours = "".join(f"<tr><td class='c-{c}'>{c}</td><td>{listing.by_colour.get(c, 0)}</td></tr>"
+                      for c in (*reversed(COLOURS), "无"))
+    late: dict[str, list[Item]] = {}
+    for item in listing.items:
+        if item.overdue_days is not None:
+            late.setdefault(item.unit or "—", []).append(item)
+    by_unit = "".join(f"<tr><td>{html.escape(unit)}</td><td>{len(items)}</td><td>"
+                      + html.escape("、".join(f"{i.id} {i.colour or ''}" for i in items)) + "</td></tr>"
+                      for unit, items in sorted(late.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    summary = (f"<table><thead><tr><th>状态 state</th><th>项 items</th></tr></thead><tbody>{states}</tbody></table>"
+               f"<table><thead><tr><th>预警 colour</th><th>项 items</th></tr></thead><tbody>{colours}</tbody></table>"
+               "<table><thead><tr><th>逾期单位 unit</th><th>逾期 overdue</th><th>台账 items</th></tr></thead>"
+               f"<tbody>{by_unit}</tbody></table>" if listing.items else "<p class='empty'>台账为空 (no items)</p>")
+    (out / "ledger.html").write_text(LEDGER_PAGE.format(font=FONT_STACK, as_of=html.escape(listing.as_of),
+                                                        items="".join(_timeline(i) for i in listing.items)),
+                                     encoding="utf-8")
+    return (f"<section id='ledger'><h2>监督台账 · ledger</h2><p class='what'>问题从立账、交办督办、跟踪整改、评估验收到"
+            f"对账销号的闭环 (the five-step loop to 销号). 基准日 as of <span class='as-of'>"
+            f"{html.escape(listing.as_of)}</span> · {listing.total} 项 items · "
+            f"<a href='ledger.html'>每项的记录 each item's timeline</a></p>{summary}</section>")
+
+
+def _timeline(item: Item) -> str:
+    facts = " · ".join(html.escape(str(v)) for v in (item.unit, item.leader, f"{item.state} {item.state_zh}",
+                                                      f"期限 {item.deadline}", item.colour) if v)
+    rows = "".join("<tr>" + "".join(f"<td>{_cell(e.get(k))}</td>" for k in ENTRY_KEYS) + "</tr>"
+                   for e in item.entries)
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in ENTRY_KEYS)
+    return (f"<section id='{html.escape(item.id)}'><h3>{html.escape(item.id)} · {html.escape(item.name)}</h3>"
+            f"<p class='what'>{facts}</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+ENTRY_KEYS = ("seq", "date", "step", "actor", "from_state", "to_state", "owner", "due", "note")
+LEDGER_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>监督台账 jiandu ledger</title>
+<style>
+body {{ font-family: {font}; margin: 0 auto; max-width: 1200px; padding: 16px; color: #222; }}
+h3 {{ font-size: 15px; margin-top: 24px; }} .what {{ color: #444; font-size: 13px; }}
+table {{ border-collapse: collapse; font-size: 12px; margin: 8px 0; }}
+td, th {{ border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; }} th {{ background: #f3f3f3; }}
+</style></head><body>
+<h1>监督台账 <small>ledger · 基准日 as of {as_of}</small></h1>
+<p><a href="index.html">返回报告 back to the report</a></p>
+{items}
+</body></html>
+"""

@@ -1,5 +1,5 @@
 """One router per resource."""
 
-from jiandu.api.routes import admin, cypher, health, patterns, search, views
+from jiandu.api.routes import admin, cypher, health, ledger, patterns, search, views
 
-ROUTERS = [health.router, views.router, patterns.router, search.router, cypher.router, admin.router]
+ROUTERS = [health.router, views.router, patterns.router, search.router, cypher.router, ledger.router, admin.router]

@@ -12,12 +12,14 @@ from pathlib import Path
 from rich.table import Table
 
 from jiandu.cli.data import ingest_paths, print_report
+from jiandu.cli.ledger import listing_table
 from jiandu.cli.output import counts_table, err, out, print_result, store_of
 from jiandu.graph.connect import data_folder
 from jiandu.graph.store import Result, Store
 from jiandu.ingest.generator import PLANTED_FILE
 from jiandu.ingest.loader import IngestAborted
 from jiandu.ingest.text.load import document_files, ingest_documents
+from jiandu.ledger import RULES, Ledger
 from jiandu.queries.library import Answer, library, on_day
 from jiandu.queries.planted import check
 from jiandu.views import ReadModel
@@ -80,6 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         run = DemoRun(meta["as_of"], meta["planted"], args.out)
         model = ReadModel(store)
         demo_queries(model, run)
+        demo_ledger(model, run)
         demo_documents(model, run)
         demo_report(model, run)
     return 0
@@ -109,6 +112,24 @@ def demo_queries(model: ReadModel, run: DemoRun) -> None:
                   + ("找到预置模式 (found exactly what was planted)" if ok else f"found {found}, planted {expected}"))
     if failed:
         raise SystemExit(f"{failed} 个预置模式未被发现 (planted patterns not found)")
+
+
+def demo_ledger(model: ReadModel, run: DemoRun) -> None:
+    """The sample's ledger as of its day: counts by state and colour, and the overdue items with
+    their colours, checked against what was planted."""
+    ledger = Ledger(model.store, model.settings)
+    every = ledger.list(as_of=run.as_of, limit=None)
+    late = ledger.list(as_of=run.as_of, overdue=True, limit=None)
+    out.rule("监督台账 (the supervision ledger)")
+    out.print(f"{every.total} 项 items · 状态 by state: "
+              + "、".join(f"{RULES.states[s][0]} {every.by_state.get(s, 0)}" for s in RULES.states), highlight=False)
+    out.print(listing_table(late))
+    found = sorted((i.id, i.colour) for i in late.items)
+    planted = sorted((e["item"], e["colour"]) for e in run.planted.get("ledger.overdue", []))
+    if found != planted:
+        raise SystemExit(f"台账逾期与预置不符 (overdue ledger items: found {found}, planted {planted})")
+    out.print("[green]✓[/] 台账逾期项与颜色与预置一致 (the overdue items and their colours are the planted ones); "
+              "试试 try: jiandu alerts run · jiandu ledger list · jiandu ledger show " + (found[0][0] if found else ""))
 
 
 def demo_documents(model: ReadModel, run: DemoRun) -> None:

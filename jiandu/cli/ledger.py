@@ -23,7 +23,7 @@ def _ledger(args: argparse.Namespace, store) -> Ledger:
     return Ledger(store, args.settings)
 
 
-def _listing_table(listing: Listing) -> Table:
+def listing_table(listing: Listing) -> Table:
     table = Table(title=f"监督台账 (supervision ledger) · 基准日 as of {listing.as_of}")
     for column in ("编号 id", "问题 problem", "整改单位 unit", "第一责任人 leader", "状态 state", "整改期限 deadline",
                    "预警 colour", "逾期天数 days over", "版本 version"):
@@ -45,7 +45,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         elif args.format == "csv":
             sys.stdout.write(ledger.to_csv(listing))
         else:
-            out.print(_listing_table(listing))
+            out.print(listing_table(listing))
             out.print(f"共 {listing.total} 项 items · 状态 by state: "
                       + "、".join(f"{k} {v}" for k, v in sorted(listing.by_state.items()))
                       + " · 颜色 by colour: " + "、".join(f"{k} {v}" for k, v in sorted(listing.by_colour.items())),

@@ -11,7 +11,7 @@ import uvicorn
 
 from jiandu.api.app import create_app
 from jiandu.api.dealer import serve
-from jiandu.api.keys import KeyStore
+from jiandu.api.keys import ROLES, KeyStore
 from jiandu.api.protocol import JsonErrorsProtocol
 from jiandu.cli.output import err, out
 from jiandu.graph.embedded import EmbeddedServer
@@ -88,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("keys", help="API 密钥 API keys")
     p.add_argument("action", choices=["create", "list", "revoke"])
-    p.add_argument("--role", choices=["viewer", "investigator", "admin"], default="viewer")
+    p.add_argument("--role", choices=list(ROLES), default="viewer")
     p.add_argument("--name")
     p.add_argument("key_id", nargs="?")
     p.add_argument("--data", default=".jiandu", help="数据目录 data folder")

@@ -211,12 +211,19 @@ class Ledger:
                               read_only=True).rows
         if not rows:
             raise NoSuchItem(f"台账中没有 {item_id} (no ledger item with this id)")
-        item = self._item(rows[0], day)
-        entries = self.store.run(
-            "MATCH (e:LedgerEntry)-[:ENTRY_OF]->(:LedgerItem {id: $id}) RETURN properties(e) AS e ORDER BY e.seq",
-            {"id": item_id}, read_only=True).rows
-        item.entries = [dict(e) for (e,) in entries]
-        return item
+        return self.with_entries([self._item(rows[0], day)])[0]
+
+    def with_entries(self, items: list[Item]) -> list[Item]:
+        """The items, each with every one of its entries in order (one read for all of them)."""
+        rows = self.store.run(
+            "UNWIND $ids AS id MATCH (e:LedgerEntry)-[:ENTRY_OF]->(:LedgerItem {id: id}) "
+            "RETURN id, properties(e) ORDER BY id, e.seq", {"ids": [i.id for i in items]}, read_only=True).rows
+        entries: dict[str, list[dict[str, Any]]] = {}
+        for item_id, props in rows:
+            entries.setdefault(item_id, []).append(dict(props))
+        for item in items:
+            item.entries = entries.get(item.id, [])
+        return items
 
     # -- writing ---------------------------------------------------------------------------
     def _schema(self) -> None:
@@ -268,7 +275,7 @@ class Ledger:
                                   "was written; 请重新读取 (read it again)")
         return self.show(item_id)
 
-    def open(self, items: list[NewItem], *, actor: str, source: str, seen: str | None = None,
+    def open(self, items: list[NewItem], *, actor: str, source: str,
              batch: int = 1000) -> tuple[list[str], list[str]]:
         """Open the items the ledger lacks (立账, with their unit's 一把手 on the day and its
         superior Party committee); for those it has, only note the alert's latest row and day.
@@ -388,12 +395,6 @@ class Ledger:
         """The listing's items as export rows (the header is EXPORT_COLUMNS' Chinese names)."""
         return [[i.as_json()[k] for k, _ in self.EXPORT_COLUMNS] for i in listing.items]
 
-    def entry_rows(self, ids: list[str]) -> list[list[Any]]:
-        rows = self.store.run(
-            "UNWIND $ids AS id MATCH (e:LedgerEntry)-[:ENTRY_OF]->(:LedgerItem {id: id}) "
-            "RETURN id, e.seq, e.step, e.date, e.actor, e.from_state, e.to_state, e.owner, e.due, e.note "
-            "ORDER BY id, e.seq", {"ids": ids}, read_only=True).rows
-        return [list(r) for r in rows]
 
     def to_csv(self, listing: Listing) -> str:
         buf = io.StringIO()
@@ -414,8 +415,9 @@ class Ledger:
             sheet.append(row)
         entries = book.create_sheet("记录")
         entries.append([zh for _, zh in self.ENTRY_COLUMNS])
-        for row in self.entry_rows([i.id for i in listing.items]):
-            entries.append(row)
+        for item in self.with_entries(listing.items):
+            for e in item.entries:
+                entries.append([item.id, *(e.get(k) for k, _ in self.ENTRY_COLUMNS[1:])])
         buf = io.BytesIO()
         book.save(buf)
         return buf.getvalue()

@@ -12,7 +12,9 @@ from typing import Any
 
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.graph.store import Store
+from jiandu.ledger import Ledger
 from jiandu.queries.library import Answer, QueryError, answer, data_day, get
+from jiandu.settings import Settings
 from jiandu.views.expand import expand, neighbours
 from jiandu.views.hubs import PER_NODE, HubRows
 from jiandu.views.pinyin import PinyinIndex, is_pinyin_query
@@ -24,7 +26,8 @@ ID_COLUMNS = {
     "leader_id": ("Leader",), "leader_ids": ("Leader",), "top_leader_ids": ("Leader",),
     "unit_id": ("Unit",), "unit_ids": ("Unit",), "party_id": ("Unit",), "parent_id": ("Unit", "Region"),
     "body_id": ("OversightBody",), "case_id": ("Case",), "case_ids": ("Case",), "other_id": ("Case",),
-    "clue_ids": ("Clue",), "finding_ids": ("Finding",), "region_id": ("Region",), "with_id": tuple(ONTOLOGY.nodes),
+    "clue_ids": ("Clue",), "finding_ids": ("Finding",), "ledger_ids": ("LedgerItem",),
+    "region_id": ("Region",), "with_id": tuple(ONTOLOGY.nodes),
 }
 
 
@@ -62,11 +65,13 @@ class LeaderFile:
 
 @dataclass(frozen=True)
 class UnitPortrait:
-    """单位画像: the unit's own properties and its political-ecology indicators as of a date."""
+    """单位画像: the unit's own properties, its political-ecology indicators as of a date, and its
+    ledger items (most urgent first, with their colour on that date)."""
 
     unit: dict[str, Any]
     indicators: dict[str, Any]
     as_of: str
+    ledger: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +79,7 @@ class ReadModel:
     store: Store
     hubs: HubRows = field(default_factory=HubRows)
     pinyin: PinyinIndex = field(default_factory=PinyinIndex)
+    settings: Settings = field(default_factory=Settings)
     _day: tuple[str | None, str | None] | None = field(default=None, repr=False)  # (version, the data's day)
 
     # -- search ----------------------------------------------------------------------------
@@ -234,7 +240,8 @@ class ReadModel:
         unit = self._seed("Unit", unit_id).nodes[("Unit", unit_id)]
         found = self.pattern("unit_portrait", {**(params or {}), "unit_id": unit_id})
         rows = found.result.records()
-        return UnitPortrait(unit, rows[0] if rows else {}, found.params["as_of"])
+        items = Ledger(self.store, self.settings).list(unit=unit_id, as_of=found.params["as_of"], limit=None).items
+        return UnitPortrait(unit, rows[0] if rows else {}, found.params["as_of"], [i.as_json() for i in items])
 
     # -- hubs ------------------------------------------------------------------------------
     def warm_hubs(self, version: str) -> bool:
