@@ -51,6 +51,15 @@ def plain(value: Any) -> Any:
     return value
 
 
+def together(parts: list[tuple[str, list[dict[str, Any]]]], **params: Any) -> tuple[str, dict[str, Any]]:
+    """The one statement (and its parameters) that ``Store.write_together`` runs for `parts`."""
+    calls = " ".join(f"CALL {{ {cypher.replace(' AS written', f' AS written{i}')} }}"
+                     for i, (cypher, _) in enumerate(parts))
+    columns = ", ".join(f"written{i}" for i in range(len(parts)))
+    bound = {f"rows{i}": rows for i, (_, rows) in enumerate(parts)}
+    return f"{calls} RETURN {columns}", {**bound, **params}
+
+
 class Store(ABC):
     """Run Cypher with parameters, write batches, ensure the schema. Nothing more."""
 
@@ -90,11 +99,8 @@ class Store(ABC):
         """
         if not parts:
             return []
-        calls = " ".join(f"CALL {{ {cypher.replace(' AS written', f' AS written{i}')} }}"
-                         for i, (cypher, _) in enumerate(parts))
-        columns = ", ".join(f"written{i}" for i in range(len(parts)))
-        bound = {f"rows{i}": rows for i, (_, rows) in enumerate(parts)}
-        row = self.run(f"{calls} RETURN {columns}", {**bound, **params}).rows
+        cypher, bound = together(parts, **params)
+        row = self.run(cypher, bound).rows
         return [int(v or 0) for v in row[0]] if row else [0] * len(parts)
 
     @abstractmethod

@@ -253,21 +253,8 @@ class Ledger:
         entry = {"name": f"{spec.zh} {spec.name}", "step": spec.zh, "actor": actor, "from_state": item.state,
                  "to_state": to_state, "note": note, "owner": owner}
         self._schema()
-        seq = item.version + 1
-        entry_id = f"{item_id}#{seq:04d}"
-        receipt = f"{dt.datetime.now(dt.UTC).isoformat(timespec='microseconds')} {secrets.token_hex(6)}"
-        props = {k: v for k, v in {**entry, "seq": seq, "recorded": receipt}.items() if v is not None}
-        due_set = ", e.due = date($due)" if due else ""
-        write = ("MATCH (i:LedgerItem {id: $item}) WHERE coalesce(i.version, 0) = $seen "
-                 "MERGE (e:LedgerEntry {id: $entry}) "
-                 f"ON CREATE SET e += $props, e.date = date($day){due_set}, e.sources = [$source] "
-                 "WITH i, e WHERE e.recorded = $receipt "
-                 "MERGE (e)-[r:ENTRY_OF {id: $rel}]->(i) ON CREATE SET r.sources = [$source] "
-                 "RETURN count(r) AS written")
-        written, _ = self.store.write_together(
-            [(write, []), (refresh_cypher("LedgerItem", _DERIVED, rows="rows1"), [item_id])],
-            item=item_id, seen=item.version, entry=entry_id, props=props, day=day, due=due, source=source,
-            receipt=receipt, rel=identity(ONTOLOGY.relationship("ENTRY_OF"), entry_id, item_id, {}))
+        parts, params = entry_write(item_id, item.version, entry, day, due, source)
+        written, _ = self.store.write_together(parts, **params)
         if not written:
             now = self.show(item_id)
             raise VersionConflict(f"台账 {item_id} 已被他人修改 (changed by someone else at the same time): 版本 "
@@ -421,6 +408,31 @@ class Ledger:
         buf = io.BytesIO()
         book.save(buf)
         return buf.getvalue()
+
+
+def entry_write(item_id: str, seen: int, entry: dict[str, Any], day: str, due: str | None,
+                source: str) -> tuple[list[tuple[str, list]], dict[str, Any]]:
+    """The parts and parameters (``Store.write_together``) that write `entry` as number seen + 1
+    of the item and bring its derived state up to date, if the item is still at version `seen`.
+
+    The entry's id holds its number and ids are unique, so of two writers who saw the same version
+    one creates the entry; the other's MERGE finds it, its receipt is not the one it wrote, and
+    the first part counts nothing written."""
+    seq = seen + 1
+    entry_id = f"{item_id}#{seq:04d}"
+    receipt = f"{dt.datetime.now(dt.UTC).isoformat(timespec='microseconds')} {secrets.token_hex(6)}"
+    props = {k: v for k, v in {**entry, "seq": seq, "recorded": receipt}.items() if v is not None}
+    due_set = ", e.due = date($due)" if due else ""
+    write = ("MATCH (i:LedgerItem {id: $item}) WHERE coalesce(i.version, 0) = $seen "
+             "MERGE (e:LedgerEntry {id: $entry}) "
+             f"ON CREATE SET e += $props, e.date = date($day){due_set}, e.sources = [$source] "
+             "WITH i, e WHERE e.recorded = $receipt "
+             "MERGE (e)-[r:ENTRY_OF {id: $rel}]->(i) ON CREATE SET r.sources = [$source] "
+             "RETURN count(r) AS written")
+    parts = [(write, []), (refresh_cypher("LedgerItem", _DERIVED, rows="rows1"), [item_id])]
+    return parts, {"item": item_id, "seen": seen, "entry": entry_id, "props": props, "day": day, "due": due,
+                   "source": source, "receipt": receipt,
+                   "rel": identity(ONTOLOGY.relationship("ENTRY_OF"), entry_id, item_id, {})}
 
 
 def _check_date(name: str, value: str) -> None:

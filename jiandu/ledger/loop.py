@@ -68,15 +68,28 @@ def step_of(name: str) -> LedgerStep:
         raise LedgerError(f"没有环节 {name!r} (no such step); 可用 (known): {', '.join(RULES.steps)}") from None
 
 
+def ran_past(as_of: str, months: int) -> str:
+    """The latest deadline that has run `months` past by `as_of`: the d for which d plus `months`
+    (clamped to the month's end, 2026-01-31 + 1 → 2026-02-28) is on or before `as_of`.
+
+    >>> ran_past("2026-02-28", 1)
+    '2026-01-31'
+    """
+    day = dt.date.fromisoformat(date_minus(as_of, months, "months"))
+    if (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).day == 1:  # as_of ends its month
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return day.isoformat()
+
+
 def bounds(as_of: str, months: Sequence[int]) -> list[tuple[str, str]]:
-    """(colour, day) pairs, most severe first: an item open with its deadline on or before the day
-    has at least that colour."""
-    return [(c, date_minus(as_of, m, "months")) for c, m in reversed(list(zip(COLOURS, months, strict=True)))]
+    """(colour, day) pairs, most severe first: an item not closed whose deadline is on or before
+    the day has at least that colour."""
+    return [(c, ran_past(as_of, m)) for c, m in reversed(list(zip(COLOURS, months, strict=True)))]
 
 
 def colour(deadline: str | None, state: str | None, as_of: str, months: Sequence[int]) -> str | None:
-    """蓝/黄/红 for an item not closed whose deadline lies that many months (settings) before
-    `as_of`; None otherwise (on time, just overdue, closed, no deadline).
+    """蓝/黄/红 for an item not closed that has run one, three or six months (the settings')
+    past its deadline by `as_of`; None otherwise (on time, less overdue, closed, no deadline).
 
     >>> colour("2026-01-31", "assigned", "2026-04-30", (1, 3, 6))
     '黄'
