@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import re
 import time
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from jiandu.graph.store import GRAPH_NAME, QueryTimeout, Result, Store, StoreErr
 # No single call may wait longer than this for the server: a wedged server becomes an error,
 # not a hang. Queries that need a limit of their own pass timeout_ms, enforced by the engine.
 SOCKET_TIMEOUT = 600
+MEMO_SECONDS = 24 * 3600  # how long a remembered answer is kept (it is exact only while the version holds)
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ODD_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f]")
@@ -175,6 +178,21 @@ class FalkorStore(Store):
         except (redis.RedisError, OSError) as exc:
             raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
         return (value or b"0").decode() if isinstance(value, bytes) else str(value or 0)
+
+    def remembered(self, name: str, compute: Callable[[], Any]) -> Any:
+        """Kept in the server beside the version counter, for a day at most: every jiandu process
+        that asks while the graph is unchanged gets the answer without computing it again."""
+        version = self.version()
+        key = f"jiandu:memo:{self.graph_name}:{hashlib.sha1(name.encode()).hexdigest()}"
+        kept = self.db.connection.get(key)
+        if kept is not None:
+            seen, value = json.loads(kept)
+            if seen == version:
+                return value
+        value = compute()
+        with contextlib.suppress(redis.RedisError):  # a server that refuses the key: no memory, same answer
+            self.db.connection.set(key, json.dumps([version, value], ensure_ascii=False), ex=MEMO_SECONDS)
+        return value
 
     def close(self) -> None:
         with contextlib.suppress(Exception):  # closing a dead connection must not mask the real error

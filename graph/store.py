@@ -120,6 +120,11 @@ class Store(ABC):
         cache what they computed from the graph. None where the backend cannot say (no caching)."""
         return None
 
+    def remembered(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, a JSON value; a store that can keeps it under its version and answers
+        from it, for any process, until the next write (this one cannot: it computes)."""
+        return compute()
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type, from the ontology's names."""
         nodes = {

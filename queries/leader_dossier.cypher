@@ -38,6 +38,6 @@ MATCH (l:Leader {id: $leader_id})-[s:SANCTIONED]->(k:Case)
 RETURN 'sanction' AS section, s.date AS date, null AS until, s.kind AS what, k.id AS with_id, k.name AS with_name,
        '' AS note
 UNION ALL
-MATCH (l:Leader {id: $leader_id})<-[:RESPONSIBLE_LEADER]-(i:LedgerItem)
-RETURN 'ledger' AS section, i.opened AS date, CASE WHEN i.state = 'closed' THEN i.state_date END AS until,
-       i.state AS what, i.id AS with_id, i.name AS with_name, coalesce(i.origin, '') AS note
+MATCH (l:Leader {id: $leader_id})<-[:RESPONSIBLE_LEADER]-(t:LedgerItem)
+RETURN 'ledger' AS section, t.opened AS date, CASE WHEN t.state = 'closed' THEN t.state_date END AS until,
+       t.state AS what, t.id AS with_id, t.name AS with_name, coalesce(t.origin, '') AS note

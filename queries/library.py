@@ -110,8 +110,13 @@ def data_day(store: Store) -> str | None:
 
     This, not the machine's clock, is what a reference date left out means: a graph loaded from
     last year's records asked about "now" would otherwise find every tenure long and every clue
-    overdue. It is the one place that default is decided.
+    overdue. It is the one place that default is decided. The store remembers it until the next
+    write: reading it costs a scan of every dated property.
     """
+    return store.remembered("data_day", lambda: _latest_date(store))
+
+
+def _latest_date(store: Store) -> str | None:
     latest = None
     for kind, (is_rel, names) in ONTOLOGY.observed_dates().items():
         pattern = f"()-[x:{kind}]->()" if is_rel else f"(x:{kind})"
