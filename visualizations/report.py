@@ -178,14 +178,14 @@ def _ledger_section(out: Path, listing: Listing) -> str:
 def _timeline(item: Item) -> str:
     facts = " · ".join(html.escape(str(v)) for v in (item.unit, item.leader, f"{item.state} {item.state_zh}",
                                                       f"期限 {item.deadline}", item.colour) if v)
-    rows = "".join("<tr>" + "".join(f"<td>{_cell(e.get(k))}</td>" for k in ENTRY_KEYS) + "</tr>"
+    columns = Ledger.ENTRY_COLUMNS[1:]  # the item is the section's
+    rows = "".join("<tr>" + "".join(f"<td>{_cell(e.get(k))}</td>" for k, _ in columns) + "</tr>"
                    for e in item.entries)
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in ENTRY_KEYS)
+    head = "".join(f"<th>{html.escape(zh)} {k}</th>" for k, zh in columns)
     return (f"<section id='{html.escape(item.id)}'><h3>{html.escape(item.id)} · {html.escape(item.name)}</h3>"
             f"<p class='what'>{facts}</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
 
 
-ENTRY_KEYS = ("seq", "date", "step", "actor", "from_state", "to_state", "owner", "due", "note")
 LEDGER_PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

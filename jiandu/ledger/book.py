@@ -35,6 +35,7 @@ from jiandu.ledger.loop import (
     next_steps,
     overdue_days,
     step_of,
+    valid_day,
 )
 from jiandu.queries.library import data_day
 from jiandu.settings import Settings
@@ -136,7 +137,7 @@ class Ledger:
     # -- reading ---------------------------------------------------------------------------
     def as_of(self, given: str | None = None) -> str:
         """The reference date: the one given, else the latest date the data has seen."""
-        return given or data_day(self.store) or dt.date.today().isoformat()
+        return valid_day("as_of", given) if given else data_day(self.store) or dt.date.today().isoformat()
 
     def _item(self, row: list[Any], as_of: str) -> Item:
         (item_id, name, origin, state, version, opened, deadline, state_date, alert, alert_key,
@@ -172,10 +173,13 @@ class Ledger:
     def _match(self, unit: str | None, leader: str | None, where: list[str]) -> str:
         dates = "WITH date($as_of) AS day, date($red) AS red, date($yellow) AS yellow, date($blue) AS blue "
         start = "MATCH (i:LedgerItem) "
+        # from the one unit or leader, with the items' filter after a WITH: a filter on the items
+        # in the MATCH makes FalkorDB start from every item instead of from the unit's index entry
         if unit:
-            start = "MATCH (:Unit {id: $unit})<-[:RESPONSIBLE_UNIT]-(i:LedgerItem) "
+            start = "MATCH (:Unit {id: $unit})<-[:RESPONSIBLE_UNIT]-(i:LedgerItem) WITH i, day, red, yellow, blue "
         elif leader:
-            start = "MATCH (:Leader {id: $leader})<-[:RESPONSIBLE_LEADER]-(i:LedgerItem) "
+            start = ("MATCH (:Leader {id: $leader})<-[:RESPONSIBLE_LEADER]-(i:LedgerItem) "
+                     "WITH i, day, red, yellow, blue ")
         return dates + start + ("WHERE " + " AND ".join(where) + " " if where else "")
 
     def list(self, *, state: str | None = None, colour_name: str | None = None, unit: str | None = None,
@@ -263,10 +267,9 @@ class Ledger:
                                   f"version {version}, 现为 now {item.version}; 请重新读取 (read it again)")
         fields = {"note": note, "owner": owner, "due": due}
         to_state = check_step(item_id, item.state, spec, fields)
-        day = date or dt.date.today().isoformat()
-        _check_date("date", day)
+        day = valid_day("date", date) if date else dt.date.today().isoformat()
         if due:
-            _check_date("due", due)
+            valid_day("due", due)
         entry = {"name": f"{spec.zh} {spec.name}", "step": spec.zh, "actor": actor, "from_state": item.state,
                  "to_state": to_state, "note": note, "owner": owner}
         self._schema()
@@ -450,13 +453,6 @@ def entry_write(item_id: str, seen: int, entry: dict[str, Any], day: str, due: s
     return parts, {"item": item_id, "seen": seen, "entry": entry_id, "props": props, "day": day, "due": due,
                    "source": source, "receipt": receipt,
                    "rel": identity(ONTOLOGY.relationship("ENTRY_OF"), entry_id, item_id, {})}
-
-
-def _check_date(name: str, value: str) -> None:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise LedgerError(f"{name} 应为日期 YYYY-MM-DD (must be an ISO date): {value!r}") from None
 
 
 def alert_fields(alert: str, key: str, params: dict[str, Any], row: dict[str, Any], seen: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jiandu.ledger.book import Ledger, NewItem, alert_fields
-from jiandu.ledger.loop import CLOSED, LedgerError, date_plus_months
+from jiandu.ledger.loop import CLOSED, LedgerError, date_plus_months, valid_day
 from jiandu.queries.library import NamedQuery, answer, get, library, on_day
 
 
@@ -159,6 +159,9 @@ def from_clues(ledger: Ledger, ids: list[str], *, actor: str, source: str) -> tu
 def by_hand(ledger: Ledger, *, unit: str, name: str, opened: str, deadline: str | None, origin: str, actor: str,
             source: str) -> tuple[list[str], list[str]]:
     """Open one item an officer describes (日常监督 by default). Returns (opened, already there)."""
+    valid_day("date", opened)
+    if deadline:
+        valid_day("deadline", deadline)
     if not ledger.store.run("MATCH (u:Unit {id: $id}) RETURN count(u)", {"id": unit}, read_only=True).scalar():
         raise LedgerError(f"没有 id 为 {unit!r} 的单位 (no Unit with this id)")
     item_id = f"LM{_digest(f'{unit}|{name}|{opened}')}"

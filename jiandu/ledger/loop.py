@@ -61,6 +61,18 @@ def check_step(item_id: str, state: str | None, step: LedgerStep, fields: dict[s
     return step.after(state)
 
 
+def valid_day(name: str, value: str) -> str:
+    """`value` if it is an ISO date the ledger can reckon with (years 1000–8999: deadlines are
+    moved by months and years), else LedgerError naming the field."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise LedgerError(f"{name} 应为日期 YYYY-MM-DD (must be an ISO date): {value!r}") from None
+    if not 1000 <= day.year <= 8999:
+        raise LedgerError(f"{name} 超出范围 (out of range): {value!r}")
+    return value
+
+
 def step_of(name: str) -> LedgerStep:
     try:
         return RULES.steps[name]
