@@ -368,9 +368,10 @@ def _jiandu(store_url: str, *args: str, check: bool = True) -> subprocess.Comple
     return done
 
 
-def test_cli_alerts_twice_close_refused_and_overdue_colours(tmp_path):
+def test_cli_after_the_demo_alerts_twice_close_refused_and_overdue_colours(tmp_path):
     url = f"falkordb+embedded://{tmp_path / 'db'}"
-    assert _jiandu(url, "ingest", str(SAMPLES)).returncode == 0
+    demo = _jiandu(url, "demo", "--out", str(tmp_path / "out"))
+    assert "台账逾期项与颜色与预置一致" in demo.stdout and (tmp_path / "out" / "ledger.html").exists()
     _jiandu(url, "alerts", "run")
     first = _jiandu(url, "ledger", "list", "--json", "--all").stdout
     _jiandu(url, "alerts", "run")
