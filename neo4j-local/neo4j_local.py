@@ -125,11 +125,12 @@ class LocalNeo4j:
                 continue
 
     def admin(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-        """`neo4j-admin …` on this home (the database must be stopped for an import)."""
+        """`neo4j-admin …` on this home (the database must be stopped for an import). It runs in the
+        home, so what it writes beside itself (an import's import.report) stays there."""
         env = {**os.environ, "NEO4J_HOME": str(self.home)}
         self.home.mkdir(parents=True, exist_ok=True)
         return subprocess.run(self.java("org.neo4j.cli.AdminTool", *args), env=env, capture_output=True,
-                              text=True, timeout=timeout)
+                              text=True, timeout=timeout, cwd=self.home)
 
     def __enter__(self) -> LocalNeo4j:
         return self.start()

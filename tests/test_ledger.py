@@ -183,12 +183,13 @@ def test_alerts_run_again_update_instead_of_duplicating(sample, tmp_path):
     first = {r.alert: r for r in run_alerts(ledger, as_of=AS_OF)}
     assert first["same_level_gaps"].new and not first["same_level_gaps"].unchanged
     listed = ledger.list(as_of=AS_OF, limit=None).as_json()
-    graph = snapshot(sample)
+    graph, version = snapshot(sample), sample.version()
     again = {r.alert: r for r in run_alerts(ledger, as_of=AS_OF)}
     for name, run in again.items():
         assert not run.new and sorted(run.unchanged) == sorted(first[name].new) and not run.gone, name
     assert ledger.list(as_of=AS_OF, limit=None).as_json() == listed
     assert snapshot(sample) == graph, "a second run with the same data writes nothing new"
+    assert sample.version() == version, "nor anything at all: what readers remembered still holds"
     # one planted gap mended: the same-level body acts on one leader; that item is gone, the rest stay
     gap = META["planted"]["same_level_gaps"][0]
     mended = gap["leaders"][0]

@@ -117,9 +117,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     with store_of(args) as store:
         ledger = _ledger(args, store)
-        findings = uncollected_findings(ledger)
-        opened, _ = from_findings(ledger, findings, actor=args.actor, source=f"cli:{args.actor}") if findings \
-            else ([], [])
+        opened, _ = from_findings(ledger, uncollected_findings(ledger), actor=args.actor,
+                                  source=f"cli:{args.actor}")
     out.print(f"汇总问题建立台账 (collected): {len(opened)} 个未销号问题入账 open findings entered the ledger")
     return 0
 

@@ -32,7 +32,6 @@ from jiandu.ledger.loop import (
     bounds,
     check_step,
     colour,
-    next_steps,
     overdue_days,
     step_of,
     valid_day,
@@ -41,7 +40,6 @@ from jiandu.queries.library import data_day
 from jiandu.settings import Settings
 
 COLOUR_NAMES = {"blue": "蓝", "yellow": "黄", "red": "红", "none": "无", **{c: c for c in (*COLOURS, "无")}}
-SOURCE_LABELS = ONTOLOGY.relationship("RAISED_FROM").targets
 _DERIVED = [p for label, p in ONTOLOGY.derived() if label == "LedgerItem"]
 _COMMITTEE_HOPS = 4  # how far up SUBORDINATE_TO a unit's superior Party committee is looked for
 
@@ -148,7 +146,7 @@ class Ledger:
         return Item(item_id, name, origin, state, int(version or 0), opened, deadline, state_date,
                     colour(deadline, state, as_of, self.settings.ledger_colour_months),
                     overdue_days(deadline, state, as_of), unit_id, unit, leader_id, leader, committee_id, committee,
-                    min(sources) if sources else None, alert, alert_key, next_steps(state))
+                    min(sources) if sources else None, alert, alert_key, RULES.allowed(state))
 
     def _filters(self, state: str | None, colour_name: str | None, overdue: bool) -> list[str]:
         where = []
@@ -261,13 +259,13 @@ class Ledger:
         spec = step_of(step)
         if spec.name == "open":
             raise LedgerError("立账请用 ledger open (open items with `ledger open` or `alerts run`)")
-        item = self.show(item_id)
+        day = valid_day("date", date) if date else dt.date.today().isoformat()
+        item = self.show(item_id, as_of=day)  # the step's day: finding the data's latest costs a scan
         if version is not None and version != item.version:
             raise VersionConflict(f"台账 {item_id} 已被他人修改 (changed by someone else): 你看到的版本 you saw "
                                   f"version {version}, 现为 now {item.version}; 请重新读取 (read it again)")
         fields = {"note": note, "owner": owner, "due": due}
         to_state = check_step(item_id, item.state, spec, fields)
-        day = valid_day("date", date) if date else dt.date.today().isoformat()
         if due:
             valid_day("due", due)
         entry = {"name": f"{spec.zh} {spec.name}", "step": spec.zh, "actor": actor, "from_state": item.state,
@@ -276,11 +274,11 @@ class Ledger:
         parts, params = entry_write(item_id, item.version, entry, day, due, source)
         written, _ = self.store.write_together(parts, **params)
         if not written:
-            now = self.show(item_id)
+            now = self.show(item_id, as_of=day)
             raise VersionConflict(f"台账 {item_id} 已被他人修改 (changed by someone else at the same time): 版本 "
                                   f"version {item.version} → {now.version}, 状态 state {now.state}; 未写入 nothing "
                                   "was written; 请重新读取 (read it again)")
-        return self.show(item_id)
+        return self.show(item_id, as_of=day)
 
     def open(self, items: list[NewItem], *, actor: str, source: str,
              batch: int = 1000) -> tuple[list[str], list[str]]:
@@ -289,12 +287,15 @@ class Ledger:
         Returns (opened ids, ids already there)."""
         self._schema()
         ids = [i.id for i in items]
-        have = set()
+        have: dict[str, list] = {}  # id -> the alert row and day it holds
         for k in range(0, len(ids), batch):
-            have |= {r[0] for r in self.store.run("UNWIND $ids AS id MATCH (i:LedgerItem {id: id}) RETURN i.id",
-                                                  {"ids": ids[k:k + batch]}, read_only=True).rows}
+            have.update((r[0], r[1:]) for r in self.store.run(
+                "UNWIND $ids AS id MATCH (i:LedgerItem {id: id}) RETURN i.id, i.alert_row, i.alert_seen",
+                {"ids": ids[k:k + batch]}, read_only=True).rows)
         fresh = [i for i in items if i.id not in have]
-        again = [i for i in items if i.id in have and i.alert]
+        # a row found again as it was, on the same day, writes nothing (and leaves the version alone)
+        again = [i for i in items if i.id in have and i.alert
+                 and have[i.id] != [i.alert.get("alert_row"), i.alert.get("alert_seen")]]
         for k in range(0, len(fresh), batch):
             self._write_new(fresh[k:k + batch], actor, source)
         for k in range(0, len(again), batch):

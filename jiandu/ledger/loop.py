@@ -44,13 +44,9 @@ def state_name(state: str | None) -> str:
     return f"{state} {RULES.states[state][0]}" if state in RULES.states else str(state)
 
 
-def next_steps(state: str | None) -> list[str]:
-    return RULES.allowed(state)
-
-
 def check_step(item_id: str, state: str | None, step: LedgerStep, fields: dict[str, object]) -> str:
     """The state `step` leaves the item in, or IllegalStep / MissingField naming what is wrong."""
-    allowed = next_steps(state)
+    allowed = RULES.allowed(state)
     if step.name not in allowed:
         shown = "、".join(f"{s} {RULES.steps[s].zh}" for s in allowed) or "无 none"
         raise IllegalStep(f"台账 {item_id} 当前状态为 {state_name(state)}，不能{step.zh} (cannot {step.name} an item "
