@@ -20,24 +20,29 @@
 // from the cases opened in the window up to the region. Hierarchies are spelled out hop by hop
 // (FalkorDB's PART_OF*0..3 misses regions reached by two paths). A one-hop OPTIONAL MATCH with
 // no WHERE runs in the pipeline on FalkorDB; with a WHERE it costs one traversal per row.
+// The window's days are bound once: date($since) in a WHERE is parsed again for every row.
+WITH date($since) AS since, date($until) AS until
 CALL {
+  WITH since, until
   MATCH (r:Region {level: $level})-[:PART_OF]->(:Region)
   OPTIONAL MATCH (r)<-[:PART_OF]-(x1:Region)
   OPTIONAL MATCH (x1)<-[:PART_OF]-(x2:Region)
   OPTIONAL MATCH (x2)<-[:PART_OF]-(x3:Region)
-  WITH r, collect(DISTINCT x1) + collect(DISTINCT x2) + collect(DISTINCT x3) AS below
+  WITH since, until, r, collect(DISTINCT x1) + collect(DISTINCT x2) + collect(DISTINCT x3) AS below
   UNWIND [r] + below AS x
-  WITH DISTINCT r, x
+  WITH DISTINCT since, until, r, x
   MATCH (l:Leader)-[p:HOLDS_POST]->(:Unit)-[:IN_REGION]->(x)
-  WHERE (p.start IS NULL OR p.start <= date($until)) AND (p.end IS NULL OR p.end >= date($since))
+  WHERE (p.start IS NULL OR p.start <= until) AND (p.end IS NULL OR p.end >= since)
   RETURN r, l AS leader, null AS involved
   UNION ALL
+  WITH since, until
   MATCH (r:Region {level: $level})-[:PART_OF]->(:Region)
   RETURN r, null AS leader, null AS involved
   UNION ALL
+  WITH since, until
   MATCH (c:Case)<-[:INVOLVED_IN]-(l:Leader)-[p:HOLDS_POST]->(:Unit)-[:IN_REGION]->(x:Region)
-  WHERE c.opened >= date($since) AND c.opened <= date($until)
-    AND (p.start IS NULL OR p.start <= date($until)) AND (p.end IS NULL OR p.end >= date($since))
+  WHERE c.opened >= since AND c.opened <= until
+    AND (p.start IS NULL OR p.start <= until) AND (p.end IS NULL OR p.end >= since)
   WITH DISTINCT l, x
   OPTIONAL MATCH (x)-[:PART_OF]->(y1:Region)
   OPTIONAL MATCH (y1)-[:PART_OF]->(y2:Region)

@@ -17,17 +17,19 @@
 // let: window_start = as_of - months months
 // The body's last act on a leader is read from the leader's derived list of acts ("date|Label:id",
 // in date order), not from every act: on FalkorDB the list is several times cheaper.
+// The reference day is bound once: date($as_of) in a WHERE is parsed again for every row.
+WITH date($as_of) AS day
 MATCH (b:OversightBody {kind: '纪委监委'})-[:OVERSEES {mode: '同级'}]->(party:Unit {kind: '党委'})
 OPTIONAL MATCH (party)-[:IN_REGION]->(:Region)<-[:IN_REGION]-(d:Unit {kind: '部门'})
 WHERE d.admin_level = party.admin_level
-WITH b, party, collect(DISTINCT d) AS departments
-WITH b, party, [party] + departments AS units
+WITH day, b, party, collect(DISTINCT d) AS departments
+WITH day, b, party, [party] + departments AS units
 UNWIND units AS u
 MATCH (l:Leader)-[p:HOLDS_POST]->(u)
-WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
+WHERE (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
   AND ((u = party AND p.committee = true) OR (u <> party AND p.top_leader = true))
 OPTIONAL MATCH (l)-[q:HOLDS_POST]->(b)
-WHERE (q.start IS NULL OR q.start <= date($as_of)) AND (q.end IS NULL OR q.end >= date($as_of))
+WHERE (q.start IS NULL OR q.start <= day) AND (q.end IS NULL OR q.end >= day)
 WITH b, party, l, p, u, count(q) AS in_body
 WHERE in_body = 0
 WITH b, party, l, p, u, 'OversightBody:' + b.id AS body

@@ -17,8 +17,10 @@
 // such a talk in the window are asked for their bosses (the current 一把手 above), and are gaps
 // when the last talk from any of them falls before the window. Reading two node lists instead of
 // every act and every oversight relationship is what makes this fast on FalkorDB.
+// The reference day is bound once: date($as_of) in a WHERE is parsed again for every row.
+WITH date($as_of) AS day
 MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
-WHERE (p.start IS NULL OR p.start <= date($as_of)) AND (p.end IS NULL OR p.end >= date($as_of))
+WHERE (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
 // A separate WITH: FalkorDB would otherwise test the list before u is bound.
 WITH l, p, u, coalesce(l.talked_to_by, []) AS talks, coalesce(u.overseen_from_above, []) AS bodies
 WHERE none(t IN talks WHERE t >= $window_start AND substring(t, 0, 10) <= $as_of AND substring(t, 11) IN bodies)

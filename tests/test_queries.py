@@ -3,6 +3,7 @@ parameters are refused clearly."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import subprocess
@@ -71,6 +72,33 @@ def test_unit_portrait_ranks_and_scores(sample):
     assert all(0 <= r["score"] <= 100 and 0 <= r["coverage"] <= 1 for r in rows)
     one = run_named("unit_portrait", sample, unit_id=rows[0]["unit_id"], as_of=META["as_of"]).records()
     assert one == rows[:1]
+
+
+def test_unit_portraits_bound_decides_without_every_units_leaders(sample, monkeypatch):
+    """The ranking scores the units with a case, clue or overdue finding first and reads every
+    unit's leaders only when the limit-th of them scores 20.01 or less. Forced either way where the
+    bound holds, it gives the same rows; on the sample's first three the bound holds (the short
+    way is the one taken)."""
+    from jiandu.queries import library as lib
+
+    query = lib.get("unit_portrait")
+    gate = "size(sparse) < $limit OR sparse[$limit - 1][8] <= 20.01 AS all"
+    assert gate in query.cypher
+
+    def rows(forced: str | None, **params):
+        if forced:
+            changed = dataclasses.replace(query, cypher=query.cypher.replace(gate, f"{forced} AS all"))
+            monkeypatch.setattr(lib, "get", lambda name: changed)
+        try:
+            return run_named("unit_portrait", sample, as_of=META["as_of"], **params).rows
+        finally:
+            monkeypatch.undo()
+
+    for params in [{"limit": k, "months": m} for k in range(1, 60, 4) for m in (3, 12)] + [{"level": "县", "limit": 20}]:
+        usual, every = rows(None, **params), rows("true", **params)
+        assert usual == every, params
+    # the sample is small: its first three need no other unit's leaders
+    assert rows("false", limit=3) == rows("true", limit=3), "the bound did not decide"
 
 
 @pytest.mark.parametrize("name,params,fragment", [
@@ -176,7 +204,8 @@ def _params(name: str, rng: random.Random, g) -> dict | None:
                             min_rank=rng.choice([None, None, "厅局级", "县处级"]), min_cases=rng.randint(1, 3)),
         "unit_portrait": dict(unit_id=rng.choice(ids["Unit"]) if ids["Unit"] and rng.random() < 0.3 else None,
                               level=rng.choice(levels) if levels and rng.random() < 0.5 else None,
-                              months=rng.randint(1, 24), as_of=as_of, limit=100_000),
+                              months=rng.randint(1, 24), as_of=as_of,
+                              limit=rng.choice([100_000, 1, 2, 5])),  # small: the bounded ranking
     }
     return choices[name]
 
