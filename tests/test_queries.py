@@ -94,7 +94,8 @@ def test_unit_portraits_bound_decides_without_every_units_leaders(sample, monkey
         finally:
             monkeypatch.undo()
 
-    for params in [{"limit": k, "months": m} for k in range(1, 60, 4) for m in (3, 12)] + [{"level": "县", "limit": 20}]:
+    draws = [{"limit": k, "months": m} for k in range(1, 60, 4) for m in (3, 12)] + [{"level": "县", "limit": 20}]
+    for params in draws:
         usual, every = rows(None, **params), rows("true", **params)
         assert usual == every, params
     # the sample is small: its first three need no other unit's leaders
