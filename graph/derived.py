@@ -49,7 +49,7 @@ def _kept(d: Derivation, r: str, o: str) -> str:
     """The condition on relationship `r` (other end `o`) for it to have an entry."""
     conditions = [f"{_part(p, r, o)} IS NOT NULL" for p in (*d.parts, *([d.latest] if d.latest else []))
                   if p != OTHER]
-    conditions += [f"{r}.{k} IN [{', '.join(_quoted(v) for v in values)}]" for k, values in d.where]
+    conditions += [f"{_part(k, r, o)} IN [{', '.join(_quoted(v) for v in values)}]" for k, values in d.where]
     return " AND ".join(conditions) or "true"
 
 
@@ -66,15 +66,24 @@ def _sorted(values: str) -> str:
             " ELSE [x IN acc WHERE x < v] + [v] + [x IN acc WHERE x > v] END)")
 
 
-def refresh_cypher(label: str, props: list[Property], rows: str = "ids") -> str:
+def refresh_cypher(label: str, props: list[Property], rows: str = "ids", via: str | None = None) -> str:
     """Recompute `label`'s derived `props` (read from the same relationships) for the nodes whose
-    ids are in parameter `rows`, in one statement; returns `written`."""
+    ids are in parameter `rows`, in one statement; returns `written`. With `via` (a label at the
+    other end), the ids are of those nodes, and their neighbours are recomputed."""
     # each comprehension names its own variables: FalkorDB leaves all but the first empty otherwise
     lists = ", ".join(f"[{_feeding(p.derived, f'r{i}', f'o{i}')} WHERE {_kept(p.derived, f'r{i}', f'o{i}')}"
                       f" | {_value(p.derived, f'r{i}', f'o{i}')}] AS v{i}" for i, p in enumerate(props))
     sets = ", ".join(f"n.{p.name} = {_newest(f'v{i}') if p.derived.latest else _sorted(f'v{i}')}"
                      for i, p in enumerate(props))
-    return f"UNWIND ${rows} AS id MATCH (n:{label} {{id: id}}) WITH n, {lists} SET {sets} RETURN count(n) AS written"
+    head = f"MATCH (n:{label} {{id: id}})" if via is None else \
+        f"MATCH {_feeding(props[0].derived, other=f'o:{via} {{id: id}}')} WHERE n:{label} WITH DISTINCT n"
+    return f"UNWIND ${rows} AS id {head} WITH n, {lists} SET {sets} RETURN count(n) AS written"
+
+
+def _read_on_other(d: Derivation) -> set[str]:
+    """The properties of the node at the other end that `d` reads (a change to them changes it)."""
+    return {p[len(OTHER) + 1:] for p in (*d.parts, d.latest or "", *(k for k, _ in d.where))
+            if p.startswith(OTHER + ".")}
 
 
 class Touched:
@@ -86,6 +95,15 @@ class Touched:
         for label, prop in onto.derived():
             self._groups[(label, prop.derived.rel, prop.derived.end)].append(prop)
         self._ids: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        # nodes whose own properties feed a derivation (an audit's date): their neighbours' lists
+        self._feeders: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for group, props in self._groups.items():
+            read = {name for p in props for name in _read_on_other(p.derived)}
+            rel = onto.relationships[group[1]]
+            for other in (rel.sources if group[2] == "target" else rel.targets):
+                if read & set(onto.nodes[other].properties):
+                    self._feeders[other].append(group)
+        self._fed: dict[tuple[tuple[str, str, str], str], set[str]] = defaultdict(set)
 
     def note(self, rel_type: str, source_label: str, target_label: str, rows: Iterable[dict[str, Any]]) -> None:
         """Relationship rows (with ``from`` and ``to`` ids) of `rel_type` between these labels."""
@@ -94,6 +112,13 @@ class Touched:
             end_label, key = (target_label, "to") if end == "target" else (source_label, "from")
             if rel == rel_type and end_label == label:
                 self._ids[group].update(row[key] for row in rows)
+
+    def note_nodes(self, label: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Node rows (with ``id``) of `label`: written again, their properties may have changed."""
+        if label in self._feeders:
+            ids = {row["id"] for row in rows}
+            for group in self._feeders[label]:
+                self._fed[(group, label)].update(ids)
 
     def parts(self, batch_size: int = 5000, numbered_from: int | None = None) -> list[tuple[str, list[str]]]:
         """(cypher, ids) batches that bring every touched node's derived properties up to date.
@@ -105,6 +130,12 @@ class Touched:
             for i in range(0, len(ordered), batch_size):
                 param = "ids" if numbered_from is None else f"rows{numbered_from + len(out)}"
                 out.append((refresh_cypher(group[0], self._groups[group], rows=param), ordered[i:i + batch_size]))
+        for (group, via), ids in sorted(self._fed.items()):
+            ordered = sorted(ids)
+            for i in range(0, len(ordered), batch_size):
+                param = "ids" if numbered_from is None else f"rows{numbered_from + len(out)}"
+                out.append((refresh_cypher(group[0], self._groups[group], rows=param, via=via),
+                            ordered[i:i + batch_size]))
         return out
 
     def note_missing(self, store: Store) -> None:
@@ -123,4 +154,5 @@ class Touched:
         for cypher, ids in self.parts(batch_size):
             done += int(store.run(cypher, {"ids": ids}).scalar() or 0)
         self._ids.clear()
+        self._fed.clear()
         return done

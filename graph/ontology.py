@@ -49,7 +49,7 @@ class Derivation:
     relationship property or ``other`` (the node at the other end, "Label:id"), joined as
     "part|part" strings: "2025-03-01|OversightBody:B1". A date part first keeps the list in date
     order and lets a query compare its first ten characters. `where` keeps only the relationships
-    whose property holds one of the listed values.
+    whose property (or the other end's, ``other.p``) holds one of the listed values.
 
     A part written ``other.p`` is property `p` of the node at the other end (a ledger entry's
     ``to_state``). With `latest`, the property is not a list but the single `value` of the
@@ -376,14 +376,19 @@ def _check_derivation(onto: Ontology, label: str, prop: Property) -> None:
     if rel is None or d.end not in ("source", "target"):
         raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d} ({d.end})")
     others = rel.sources if d.end == "target" else rel.targets
-    named = [p for p in (*d.parts, d.latest or OTHER) if p != OTHER] + [k for k, _ in d.where]
-    for p in named:
+    # a part must be on every node at the other end; a kept value on one of them at least (an
+    # audit's kind keeps audits, not the inspections that also cover a unit)
+    named = [(p, all) for p in (*d.parts, d.latest or OTHER) if p != OTHER] + [(k, any) for k, _ in d.where]
+    for p, each in named:
         on_other = p.startswith(OTHER + ".")
-        if (p not in rel.properties) if not on_other else any(p[len(OTHER) + 1:] not in onto.nodes[o].properties
-                                                               for o in others):
+        if (p not in rel.properties) if not on_other else not each(p[len(OTHER) + 1:] in onto.nodes[o].properties
+                                                                    for o in others):
             raise ValueError(f"ontology: {label}.{prop.name} is derived from unknown {d} ({d.end})")
     for k, values in d.where:
-        allowed = rel.properties[k].values
+        on_other = k.startswith(OTHER + ".")
+        allowed = (rel.properties[k].values if not on_other else
+                   tuple(v for o in others for v in getattr(onto.nodes[o].properties.get(k[len(OTHER) + 1:]),
+                                                            "values", ())))
         if not values or (allowed and set(values) - set(allowed)):
             raise ValueError(f"ontology: {label}.{prop.name} keeps {d.rel}.{k} values it does not have: {values}")
     if label not in (rel.sources if d.end == "source" else rel.targets):

@@ -249,7 +249,9 @@ class Loader:
         rows = [row.row for _, row in batch]
         is_node = isinstance(group, str)
         cypher = node_merge_cypher(group, self.onto) if is_node else rel_merge_cypher(*group, self.onto)
-        if not is_node:
+        if is_node:
+            self._touched.note_nodes(group, rows)
+        else:
             self._touched.note(*group, rows)
         future = self._writer.submit(self.store.prepare_batch(cypher, rows, src=src))
         self._inflight.append((future, src, group, batch))

@@ -10,11 +10,13 @@
 // column finding_ids · 问题 id (findings outside the ledger)
 // column ledger_ids · 台账问题 id (ledger items not closed)
 // column oldest_deadline · 最早的整改期限
+// Open findings are named by their statuses before 对账销号: the status index then finds the
+// few open ones, where `status <> '对账销号'` reads every finding past its deadline.
 WITH date($as_of) AS day
 CALL {
   WITH day
   MATCH (f:Finding)-[:CONCERNS]->(u:Unit)
-  WHERE f.deadline < day AND f.status <> '对账销号' AND f.closed IS NULL AND NOT (f)<-[:RAISED_FROM]-(:LedgerItem)
+  WHERE f.status IN ['建立台账', '督办', '跟踪', '评估验收'] AND f.deadline < day AND f.closed IS NULL AND NOT (f)<-[:RAISED_FROM]-(:LedgerItem)
   OPTIONAL MATCH (b:OversightBody)-[:CONDUCTED]->()-[:FOUND]->(f)
   RETURN b, u, f.id AS finding, null AS item, f.deadline AS deadline
   UNION ALL

@@ -15,27 +15,35 @@
 // column last_supervised · 该纪委最近一次监督日期 last act by that body (null: never)
 // alert: Leader leader_id + unit_id · 同级监督空白：{leader}（{unit}{title}）{months}个月内未受{body}监督
 // let: window_start = as_of - months months
-// The body's last act on a leader is read from the leader's derived list of acts ("date|Label:id",
-// in date order), not from every act: on FalkorDB the list is several times cheaper.
+// The body's acts on a leader are read from the leader's derived list ("date|Label:id", in date
+// order), not from every act: on FalkorDB the list is several times cheaper. The window is tested
+// first with string comparisons ("date|" sorts on or after the window's first day, and before
+// as_of + '|~' when on or before as_of); only the few posts left are asked whether their leader
+// sits in the body, and for the body's last act.
 // The reference day is bound once: date($as_of) in a WHERE is parsed again for every row.
-WITH date($as_of) AS day
+WITH date($as_of) AS day, $as_of + '|~' AS upto
 MATCH (b:OversightBody {kind: '纪委监委'})-[:OVERSEES {mode: '同级'}]->(party:Unit {kind: '党委'})
 OPTIONAL MATCH (party)-[:IN_REGION]->(:Region)<-[:IN_REGION]-(d:Unit {kind: '部门'})
 WHERE d.admin_level = party.admin_level
-WITH day, b, party, collect(DISTINCT d) AS departments
-WITH day, b, party, [party] + departments AS units
+WITH day, upto, b, party, collect(DISTINCT d) AS departments
+WITH day, upto, b, party, [party] + departments AS units
 UNWIND units AS u
 MATCH (l:Leader)-[p:HOLDS_POST]->(u)
 WHERE (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
   AND ((u = party AND p.committee = true) OR (u <> party AND p.top_leader = true))
+WITH day, upto, b, party, l, p, u, '|OversightBody:' + b.id AS body
+// Tested in a WITH of its own: FalkorDB would otherwise test the list before body is bound.
+WITH day, b, party, l, p, u,
+     none(t IN coalesce(l.supervised_by, []) WHERE t >= $window_start AND t < upto AND t ENDS WITH body) AS quiet
+WHERE quiet
 OPTIONAL MATCH (l)-[q:HOLDS_POST]->(b)
 WHERE (q.start IS NULL OR q.start <= day) AND (q.end IS NULL OR q.end >= day)
 WITH b, party, l, p, u, count(q) AS in_body
 WHERE in_body = 0
-WITH b, party, l, p, u, 'OversightBody:' + b.id AS body
-WITH b, party, l, p, u, [t IN coalesce(l.supervised_by, []) WHERE substring(t, 11) = body AND substring(t, 0, 10) <= $as_of] AS acts
+// Built again: FalkorDB loses a value carried through the aggregate next to it.
+WITH b, party, l, p, u, '|OversightBody:' + b.id AS body, $as_of + '|~' AS upto
+WITH b, party, l, p, u, [t IN coalesce(l.supervised_by, []) WHERE t < upto AND t ENDS WITH body] AS acts
 WITH b, party, l, p, u, CASE WHEN size(acts) = 0 THEN null ELSE date(substring(acts[-1], 0, 10)) END AS last
-WHERE last IS NULL OR last < date($window_start)
 RETURN party.id AS party_id, party.name AS party, b.id AS body_id, b.name AS body, l.id AS leader_id,
        l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, last AS last_supervised
 ORDER BY party_id, leader_id, unit_id

@@ -23,14 +23,14 @@ MATCH (l:Leader)-[p:HOLDS_POST {top_leader: true}]->(u:Unit)
 WHERE (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
 // A separate WITH: FalkorDB would otherwise test the list before u is bound.
 WITH l, p, u, coalesce(l.talked_to_by, []) AS talks, coalesce(u.overseen_from_above, []) AS bodies
-WHERE none(t IN talks WHERE t >= $window_start AND substring(t, 0, 10) <= $as_of AND substring(t, 11) IN bodies)
+WHERE none(t IN talks WHERE t >= $window_start AND t < $as_of + '|~' AND substring(t, 11) IN bodies)
 WITH l, p, u
 OPTIONAL MATCH (u)-[:SUBORDINATE_TO]->(:Unit)<-[q:HOLDS_POST {top_leader: true}]-(boss:Leader)
 WHERE (q.start IS NULL OR q.start <= date($as_of)) AND (q.end IS NULL OR q.end >= date($as_of))
 // The lists are read again here: FalkorDB loses a list carried through the aggregate.
 WITH l, p, u, collect(DISTINCT 'Leader:' + boss.id) AS bosses
 WITH l, p, u, coalesce(u.overseen_from_above, []) + bosses AS above
-WITH l, p, u, [t IN coalesce(l.talked_to_by, []) WHERE substring(t, 0, 10) <= $as_of AND substring(t, 11) IN above] AS heard
+WITH l, p, u, [t IN coalesce(l.talked_to_by, []) WHERE t < $as_of + '|~' AND substring(t, 11) IN above] AS heard
 WITH l, p, u, CASE WHEN size(heard) = 0 THEN null ELSE date(substring(heard[-1], 0, 10)) END AS last
 WHERE last IS NULL OR last < date($window_start)
 RETURN l.id AS leader_id, l.name AS leader, u.id AS unit_id, u.name AS unit, p.title AS title, p.start AS since,

@@ -28,6 +28,8 @@
 // cost) are never read. Otherwise (`all`) every unit of the filter is scored, as the parts below.
 // The unit filters of the case and clue parts follow a WITH: before it, FalkorDB starts from every
 // unit instead of from the cases and clues in the window (their date index).
+// Open findings are named by their statuses before 对账销号: the status index then finds the
+// few open ones, where `status <> '对账销号'` reads every finding past its deadline.
 WITH date($as_of) AS day, date($window_start) AS window_from
 CALL {
   WITH day, window_from
@@ -65,19 +67,20 @@ CALL {
   UNION ALL
   WITH day, window_from
   MATCH (f:Finding)-[:CONCERNS]->(u:Unit)
-  WHERE f.deadline < day AND f.status <> '对账销号' AND f.closed IS NULL AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+  WHERE f.status IN ['建立台账', '督办', '跟踪', '评估验收'] AND f.deadline < day AND f.closed IS NULL AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
   WITH DISTINCT u, f
   RETURN u, null AS clues, null AS cases, null AS top, 1 AS overdue
 }
 WITH day, window_from, u, count(clues) AS clues, count(cases) AS cases, count(top) > 0 AS top_involved,
      count(overdue) AS overdue
 // Their leaders: an OPTIONAL MATCH with no WHERE stays in the pipeline on FalkorDB (with one, or
-// in a subquery per unit, it costs a traversal per unit); the current posts are kept by a CASE.
+// in a subquery per unit, it costs a traversal per unit); the current posts are kept by a CASE,
+// and each unit's leaders are collected once (one distinct aggregate, not one per count).
 OPTIONAL MATCH (l:Leader)-[p:HOLDS_POST]->(u)
 WITH day, window_from, u, clues, cases, top_involved, overdue,
-     CASE WHEN (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day) THEN l END AS l
-WITH u, clues, cases, top_involved, overdue, count(DISTINCT l) AS leaders,
-     count(DISTINCT CASE WHEN any(d IN l.supervised_on WHERE d >= window_from AND d <= day) THEN l END) AS covered
+     collect(DISTINCT CASE WHEN (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day) THEN l END) AS ls
+WITH u, clues, cases, top_involved, overdue, size(ls) AS leaders,
+     size([x IN ls WHERE any(d IN x.supervised_on WHERE d >= window_from AND d <= day)]) AS covered
 WITH u, leaders, covered, clues, cases, top_involved, overdue,
      10.0 * CASE WHEN cases > 3 THEN 3 ELSE cases END + CASE WHEN top_involved THEN 20.0 ELSE 0.0 END
      + CASE WHEN leaders = 0 THEN 0.0 WHEN clues >= leaders THEN 15.0 ELSE 15.0 * clues / leaders END
@@ -137,7 +140,7 @@ CALL {
     UNION ALL
     WITH day, window_from, all
     MATCH (f:Finding)-[:CONCERNS]->(u:Unit)
-    WHERE all AND f.deadline < day AND f.status <> '对账销号' AND f.closed IS NULL AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
+    WHERE all AND f.status IN ['建立台账', '督办', '跟踪', '评估验收'] AND f.deadline < day AND f.closed IS NULL AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
     WITH DISTINCT u, f
     RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, null AS top, 1 AS overdue
   }

@@ -52,7 +52,7 @@ def recomputed(store) -> dict[str, list]:
         values: dict[str, set] = {}
         for node_id, rel, other, other_props in rows:
             values.setdefault(node_id, set())  # a node with such relationships has the list, maybe empty
-            if any(rel.get(k) not in allowed for k, allowed in d.where):
+            if any(_part(k, rel, other, other_props) not in allowed for k, allowed in d.where):
                 continue
             parts = [_part(p, rel, other, other_props) for p in (*d.parts, *([d.latest] if d.latest else []))]
             if any(v is None for v in parts):
@@ -139,6 +139,34 @@ def test_a_corrected_act_and_an_old_graph_are_brought_up_to_date(store, tmp_path
     ingest(store, [tmp_path / "other.jsonl"], rejects_dir=tmp_path / "r")  # any later ingest
     assert derived_values(store) == recomputed(store)
     assert derived_values(store)["Leader.supervised_on"] == [["L1", ["2025-04-02", "2025-05-06"]]]
+
+
+def test_a_corrected_audit_node_changes_its_leaders_and_units_lists(store, tmp_path):
+    """An audit's date and kind are on the audit, not on AUDITS or COVERS: a record that corrects
+    only the audit (its relationships not written again) still updates the lists that read them."""
+    audit = {"label": "Audit", "id": "A1", "name": "审计", "kind": "任期经济责任审计", "date": "2024-03-01"}
+    records = [{"label": "Leader", "id": "L1", "name": "甲"},
+               {"label": "Unit", "id": "U1", "name": "某局", "kind": "部门"}, audit,
+               {"type": "AUDITS", "from": "A1", "from_label": "Audit", "to": "L1", "to_label": "Leader"},
+               {"type": "COVERS", "from": "A1", "from_label": "Audit", "to": "U1", "to_label": "Unit"}]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    ingest(store, [tmp_path / "a.jsonl"], rejects_dir=tmp_path / "r")
+    values = derived_values(store)
+    assert values["Leader.term_audits"] == [["L1", ["2024-03-01|Audit:A1"]]]
+    assert values["Leader.exit_audits"] == [["L1", []]]
+    assert values["Unit.audits"] == [["U1", ["Audit:A1"]]]
+
+    (tmp_path / "b.jsonl").write_text(json.dumps({**audit, "kind": "离任经济责任审计", "date": "2024-05-02"},
+                                                 ensure_ascii=False), encoding="utf-8")
+    ingest(store, [tmp_path / "b.jsonl"], rejects_dir=tmp_path / "r")
+    values = derived_values(store)
+    assert values["Leader.exit_audits"] == values["Leader.term_audits"] == [["L1", ["2024-05-02|Audit:A1"]]]
+
+    (tmp_path / "c.jsonl").write_text(json.dumps({**audit, "kind": "专项审计"}, ensure_ascii=False), encoding="utf-8")
+    ingest(store, [tmp_path / "c.jsonl"], rejects_dir=tmp_path / "r")  # a kind that does not count
+    values = derived_values(store)
+    assert values["Leader.term_audits"] == [["L1", []]] and values["Unit.audits"] == [["U1", []]]
+    assert values == recomputed(store)
 
 
 def test_a_date_seen_again_after_a_later_one_stays_in_the_list(store, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -100,6 +101,17 @@ def test_unit_portraits_bound_decides_without_every_units_leaders(sample, monkey
         assert usual == every, params
     # the sample is small: its first three need no other unit's leaders
     assert rows("false", limit=3) == rows("true", limit=3), "the bound did not decide"
+
+
+def test_the_queries_open_findings_are_every_status_before_closing():
+    """Queries name open findings by their statuses (for the status index); a status added to the
+    ontology must be added to them."""
+    from jiandu.graph.ontology import ONTOLOGY
+
+    statuses = ONTOLOGY.nodes["Finding"].properties["status"].values
+    named = [re.findall(r"'([^']+)'", found) for path in sorted((ROOT / "queries").glob("*.cypher"))
+             for found in re.findall(r"f\.status IN \[([^\]]*)\]", path.read_text(encoding="utf-8"))]
+    assert len(named) >= 3 and all(n == [s for s in statuses if s != "对账销号"] for n in named), named
 
 
 @pytest.mark.parametrize("name,params,fragment", [

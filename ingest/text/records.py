@@ -324,6 +324,8 @@ def write_document(store: Store, extraction: Extraction, index: GraphIndex) -> t
     parts += [(rel_merge_cypher(rtype, source, target, provenance=SPAN_SOURCE, rows=f"rows{len(parts) + i}"), rows)
               for i, ((rtype, source, target), rows) in enumerate(rels.items())]
     touched = Touched()
+    for label, rows in nodes.items():
+        touched.note_nodes(label, rows)
     for (rtype, source, target), rows in rels.items():
         touched.note(rtype, source, target, rows)
     derived = touched.parts(numbered_from=len(parts))  # in the same statement: all lands or none
