@@ -70,14 +70,16 @@ def refresh_cypher(label: str, props: list[Property], rows: str = "ids", via: st
     """Recompute `label`'s derived `props` (read from the same relationships) for the nodes whose
     ids are in parameter `rows`, in one statement; returns `written`. With `via` (a label at the
     other end), the ids are of those nodes, and their neighbours are recomputed."""
-    # each comprehension names its own variables: FalkorDB leaves all but the first empty otherwise
-    lists = ", ".join(f"[{_feeding(p.derived, f'r{i}', f'o{i}')} WHERE {_kept(p.derived, f'r{i}', f'o{i}')}"
-                      f" | {_value(p.derived, f'r{i}', f'o{i}')}] AS v{i}" for i, p in enumerate(props))
+    # the relationships are read once (one pattern comprehension), then each property's list is
+    # taken from them
+    lists = ", ".join(f"[x IN rs WHERE {_kept(p.derived, 'x[0]', 'x[1]')} | {_value(p.derived, 'x[0]', 'x[1]')}]"
+                      f" AS v{i}" for i, p in enumerate(props))
     sets = ", ".join(f"n.{p.name} = {_newest(f'v{i}') if p.derived.latest else _sorted(f'v{i}')}"
                      for i, p in enumerate(props))
     head = f"MATCH (n:{label} {{id: id}})" if via is None else \
         f"MATCH {_feeding(props[0].derived, other=f'o:{via} {{id: id}}')} WHERE n:{label} WITH DISTINCT n"
-    return f"UNWIND ${rows} AS id {head} WITH n, {lists} SET {sets} RETURN count(n) AS written"
+    return (f"UNWIND ${rows} AS id {head} WITH n, [{_feeding(props[0].derived, 'r', 'o')} | [r, o]] AS rs "
+            f"WITH n, {lists} SET {sets} RETURN count(n) AS written")
 
 
 def _read_on_other(d: Derivation) -> set[str]:
@@ -149,10 +151,18 @@ class Touched:
             self._ids[group].update(row[0] for row in found)
 
     def refresh(self, store: Store, batch_size: int = 5000) -> int:
-        """Recompute them now; returns how many nodes were brought up to date."""
+        """Recompute them now; returns how many nodes were brought up to date. The neighbours of
+        nodes written again are looked up first, so a node touched both ways is recomputed once."""
+        for (group, via), ids in sorted(self._fed.items()):
+            props, ordered = self._groups[group], sorted(ids)
+            find = (f"UNWIND $ids AS id MATCH {_feeding(props[0].derived, other=f'o:{via} {{id: id}}')} "
+                    f"WHERE n:{group[0]} RETURN DISTINCT n.id")
+            for i in range(0, len(ordered), batch_size):
+                found = store.run(find, {"ids": ordered[i:i + batch_size]}, read_only=True).rows
+                self._ids[group].update(row[0] for row in found)
+        self._fed.clear()
         done = 0
         for cypher, ids in self.parts(batch_size):
             done += int(store.run(cypher, {"ids": ids}).scalar() or 0)
         self._ids.clear()
-        self._fed.clear()
         return done
