@@ -25,7 +25,8 @@
 // scores at most 20 (every current leader unsupervised), so the few units that have one are scored
 // first, with their leaders. When the limit-th of them scores more than 20.01, no other unit can
 // come within 0.01 of it (the rows sent on), and the current posts of every unit (the bulk of the
-// cost) are never read. Otherwise (`all`) every unit of the filter is scored, as the parts below.
+// cost) are never read. Otherwise (`all`) every unit of the filter is scored, its leaders read
+// from the current posts and its other indicators taken from the units scored first.
 // The unit filters of the case and clue parts follow a WITH: before it, FalkorDB starts from every
 // unit instead of from the cases and clues in the window (their date index).
 // Open findings are named by their statuses before 对账销号: the status index then finds the
@@ -92,67 +93,35 @@ WITH collect([u.id, u.name, cases, top_involved, leaders, clues, overdue, covere
 WITH date($as_of) AS day, date($window_start) AS window_from, sparse,
      size(sparse) < $limit OR sparse[$limit - 1][8] <= 20.01 AS all
 CALL {
-  WITH day, window_from, all
+  WITH day, window_from, sparse, all
   CALL {
-    WITH day, window_from, all
+    WITH sparse, all
+    UNWIND CASE WHEN all THEN sparse ELSE [] END AS s
+    RETURN s[0] AS id, s[1] AS name, s[2] AS cases, CASE WHEN s[3] THEN 1 ELSE 0 END AS top, 0 AS leaders,
+           s[5] AS clues, s[6] AS overdue, 0 AS covered
+    UNION ALL
+    WITH all
     MATCH (u:Unit)
     WHERE all AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-    RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, null AS top, null AS overdue
+    RETURN u.id AS id, u.name AS name, 0 AS cases, 0 AS top, 0 AS leaders, 0 AS clues, 0 AS overdue, 0 AS covered
     UNION ALL
     WITH day, window_from, all
     MATCH (l:Leader)-[p:HOLDS_POST]->(u:Unit)
     WHERE all AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
     WITH DISTINCT window_from, day, u, l
-    RETURN u, 1 AS leaders, CASE WHEN any(d IN l.supervised_on WHERE d >= window_from AND d <= day) THEN 1 END AS covered, null AS clues, null AS cases, null AS top, null AS overdue
-    UNION ALL
-    WITH day, window_from, all
-    MATCH (cl:Clue)-[:ABOUT]->(l:Leader)
-    WHERE all AND cl.received >= window_from AND cl.received <= day
-    WITH DISTINCT day, l, cl
-    MATCH (l)-[p:HOLDS_POST]->(u:Unit)
-    WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
-    WITH DISTINCT u, l, cl
-    RETURN u, null AS leaders, null AS covered, 1 AS clues, null AS cases, null AS top, null AS overdue
-    UNION ALL
-    WITH day, window_from, all
-    MATCH (cu:Clue)-[:ABOUT]->(u:Unit)
-    WHERE all AND cu.received >= window_from AND cu.received <= day
-    WITH DISTINCT u, cu
-    WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-    RETURN u, null AS leaders, null AS covered, 1 AS clues, null AS cases, null AS top, null AS overdue
-    UNION ALL
-    WITH day, window_from, all
-    MATCH (c:Case)-[:CONCERNS]->(u:Unit)
-    WHERE all AND c.opened >= window_from AND c.opened <= day
-    WITH DISTINCT u, c
-    WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-    RETURN u, null AS leaders, null AS covered, null AS clues, 1 AS cases, null AS top, null AS overdue
-    UNION ALL
-    WITH day, window_from, all
-    MATCH (tc:Case)-[:CONCERNS]->(u:Unit)
-    WHERE all AND tc.opened >= window_from AND tc.opened <= day
-    WITH tc, u
-    WHERE ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-    MATCH (tc)<-[:INVOLVED_IN]-(:Leader)-[tp:HOLDS_POST {top_leader: true}]->(u)
-    WHERE (tp.start IS NULL OR tp.start <= tc.opened) AND (tp.end IS NULL OR tp.end >= tc.opened)
-    WITH DISTINCT u
-    RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, true AS top, null AS overdue
-    UNION ALL
-    WITH day, window_from, all
-    MATCH (f:Finding)-[:CONCERNS]->(u:Unit)
-    WHERE all AND f.status IN ['建立台账', '督办', '跟踪', '评估验收'] AND f.deadline < day AND f.closed IS NULL AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-    WITH DISTINCT u, f
-    RETURN u, null AS leaders, null AS covered, null AS clues, null AS cases, null AS top, 1 AS overdue
+    RETURN u.id AS id, u.name AS name, 0 AS cases, 0 AS top, 1 AS leaders, 0 AS clues, 0 AS overdue,
+           CASE WHEN any(d IN l.supervised_on WHERE d >= window_from AND d <= day) THEN 1 ELSE 0 END AS covered
   }
-  WITH u, count(leaders) AS leaders, count(covered) AS covered, count(clues) AS clues, count(cases) AS cases,
-       count(top) > 0 AS top_involved, count(overdue) AS overdue
-  WITH u, leaders, covered, clues, cases, top_involved, overdue,
+  // The units scored above keep their other indicators; every unit counts its leaders here.
+  WITH id, name, max(cases) AS cases, max(top) = 1 AS top_involved, sum(leaders) AS leaders, max(clues) AS clues,
+       max(overdue) AS overdue, sum(covered) AS covered
+  WITH id, name, leaders, covered, clues, cases, top_involved, overdue,
        10.0 * CASE WHEN cases > 3 THEN 3 ELSE cases END + CASE WHEN top_involved THEN 20.0 ELSE 0.0 END
        + CASE WHEN leaders = 0 THEN 0.0 WHEN clues >= leaders THEN 15.0 ELSE 15.0 * clues / leaders END
        + 3.0 * CASE WHEN overdue > 5 THEN 5 ELSE overdue END
        + CASE WHEN leaders = 0 THEN 0.0 ELSE 20.0 * (leaders - covered) / leaders END AS rough
   ORDER BY rough DESC
-  RETURN collect([u.id, u.name, cases, top_involved, leaders, clues, overdue, covered, rough]) AS every
+  RETURN collect([id, name, cases, top_involved, leaders, clues, overdue, covered, rough]) AS every
 }
 // The score again, unrounded (finishing.portrait_score is the one that counts): only the units
 // within 0.01 of the limit-th are sent on, so the client ranks tens of rows, not every unit.
