@@ -97,24 +97,25 @@ CALL {
   CALL {
     WITH sparse, all
     UNWIND CASE WHEN all THEN sparse ELSE [] END AS s
-    RETURN s[0] AS id, s[1] AS name, s[2] AS cases, CASE WHEN s[3] THEN 1 ELSE 0 END AS top, 0 AS leaders,
-           s[5] AS clues, s[6] AS overdue, 0 AS covered
+    RETURN s[0] AS id, s[1] AS name, s[2] AS cases, CASE WHEN s[3] THEN 1 ELSE 0 END AS top, null AS leaders,
+           s[5] AS clues, s[6] AS overdue, null AS covered
     UNION ALL
     WITH all
     MATCH (u:Unit)
     WHERE all AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level)
-    RETURN u.id AS id, u.name AS name, 0 AS cases, 0 AS top, 0 AS leaders, 0 AS clues, 0 AS overdue, 0 AS covered
+    RETURN u.id AS id, u.name AS name, 0 AS cases, 0 AS top, null AS leaders, 0 AS clues, 0 AS overdue, null AS covered
     UNION ALL
     WITH day, window_from, all
     MATCH (l:Leader)-[p:HOLDS_POST]->(u:Unit)
     WHERE all AND ($unit_id IS NULL OR u.id = $unit_id) AND ($level IS NULL OR u.admin_level = $level) AND (p.start IS NULL OR p.start <= day) AND (p.end IS NULL OR p.end >= day)
     WITH DISTINCT window_from, day, u, l
     RETURN u.id AS id, u.name AS name, 0 AS cases, 0 AS top, 1 AS leaders, 0 AS clues, 0 AS overdue,
-           CASE WHEN any(d IN l.supervised_on WHERE d >= window_from AND d <= day) THEN 1 ELSE 0 END AS covered
+           CASE WHEN any(d IN l.supervised_on WHERE d >= window_from AND d <= day) THEN 1 END AS covered
   }
-  // The units scored above keep their other indicators; every unit counts its leaders here.
-  WITH id, name, max(cases) AS cases, max(top) = 1 AS top_involved, sum(leaders) AS leaders, max(clues) AS clues,
-       max(overdue) AS overdue, sum(covered) AS covered
+  // The units scored above keep their other indicators; every unit counts its leaders here
+  // (count, not sum: FalkorDB's sum is a float).
+  WITH id, name, max(cases) AS cases, max(top) = 1 AS top_involved, count(leaders) AS leaders, max(clues) AS clues,
+       max(overdue) AS overdue, count(covered) AS covered
   WITH id, name, leaders, covered, clues, cases, top_involved, overdue,
        10.0 * CASE WHEN cases > 3 THEN 3 ELSE cases END + CASE WHEN top_involved THEN 20.0 ELSE 0.0 END
        + CASE WHEN leaders = 0 THEN 0.0 WHEN clues >= leaders THEN 15.0 ELSE 15.0 * clues / leaders END
