@@ -12,8 +12,9 @@ times cheaper (docs/design.md).
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from jiandu.graph.ontology import ONTOLOGY, OTHER, Derivation, Ontology, Property
@@ -45,12 +46,11 @@ def _value(d: Derivation, r: str, o: str) -> str:
     return " + '|' + ".join(parts)
 
 
-def _kept(d: Derivation, r: str, o: str) -> str:
-    """The condition on relationship `r` (other end `o`) for it to have an entry."""
+def _conditions(d: Derivation, r: str, o: str) -> list[str]:
+    """The conditions on relationship `r` (other end `o`) for it to have an entry."""
     conditions = [f"{_part(p, r, o)} IS NOT NULL" for p in (*d.parts, *([d.latest] if d.latest else []))
                   if p != OTHER]
-    conditions += [f"{_part(k, r, o)} IN [{', '.join(_quoted(v) for v in values)}]" for k, values in d.where]
-    return " AND ".join(conditions) or "true"
+    return conditions + [f"{_part(k, r, o)} IN [{', '.join(_quoted(v) for v in values)}]" for k, values in d.where]
 
 
 def _newest(pairs: str) -> str:
@@ -60,26 +60,44 @@ def _newest(pairs: str) -> str:
             "OR (x[0] = best[0] AND x[1] > best[1]) THEN x ELSE best END)[1]")
 
 
-def _sorted(values: str) -> str:
-    """Sorted and distinct, so that both engines store the same list (neither has a list sort)."""
+def _sorted(values: str, backend: str | None = None) -> str:
+    """Sorted and distinct, so that both engines store the same list. FalkorDB has list
+    functions (a third of a leader's refresh went to sorting by hand); Neo4j without APOC has none."""
+    if backend == "falkordb":
+        return f"list.sort(list.dedup({values}))"
     return (f"reduce(acc = [], v IN {values} | CASE WHEN v IN acc THEN acc"
             " ELSE [x IN acc WHERE x < v] + [v] + [x IN acc WHERE x > v] END)")
 
 
-def refresh_cypher(label: str, props: list[Property], rows: str = "ids", via: str | None = None) -> str:
+def refresh_cypher(label: str, props: list[Property], rows: str = "ids", via: str | None = None,
+                   backend: str | None = None) -> str:
     """Recompute `label`'s derived `props` (read from the same relationships) for the nodes whose
     ids are in parameter `rows`, in one statement; returns `written`. With `via` (a label at the
-    other end), the ids are of those nodes, and their neighbours are recomputed."""
-    # the relationships are read once (one pattern comprehension), then each property's list is
-    # taken from them
-    lists = ", ".join(f"[x IN rs WHERE {_kept(p.derived, 'x[0]', 'x[1]')} | {_value(p.derived, 'x[0]', 'x[1]')}]"
-                      f" AS v{i}" for i, p in enumerate(props))
-    sets = ", ".join(f"n.{p.name} = {_newest(f'v{i}') if p.derived.latest else _sorted(f'v{i}')}"
-                     for i, p in enumerate(props))
+    other end), the ids are of those nodes, and their neighbours are recomputed. `backend` (a
+    store's) may choose engine-specific functions; without it the text runs on both."""
+    # The relationships are read once (one pattern comprehension) into one entry each: the
+    # distinct values and conditions of all the properties, each computed once (the lists of
+    # one group mostly share them); each property's list is then taken from the entries.
+    conditions = [_conditions(p.derived, "r", "o") for p in props]
+    common = [c for c in conditions[0] if all(c in cs for cs in conditions[1:])]
+    atoms: list[str] = []
+
+    def slot(expr: str) -> str:
+        if expr not in atoms:
+            atoms.append(expr)
+        return f"e[{atoms.index(expr)}]"
+
+    sets = []
+    for p, own in zip(props, conditions, strict=True):
+        value = slot(_value(p.derived, "r", "o"))
+        rest = " AND ".join(slot(c) for c in own if c not in common)
+        entries = f"[e IN rs{' WHERE ' + rest if rest else ''} | {value}]"
+        sets.append(f"n.{p.name} = {_newest(entries) if p.derived.latest else _sorted(entries, backend)}")
     head = f"MATCH (n:{label} {{id: id}})" if via is None else \
         f"MATCH {_feeding(props[0].derived, other=f'o:{via} {{id: id}}')} WHERE n:{label} WITH DISTINCT n"
-    return (f"UNWIND ${rows} AS id {head} WITH n, [{_feeding(props[0].derived, 'r', 'o')} | [r, o]] AS rs "
-            f"WITH n, {lists} SET {sets} RETURN count(n) AS written")
+    where = f" WHERE {' AND '.join(common)}" if common else ""
+    return (f"UNWIND ${rows} AS id {head} WITH n, [{_feeding(props[0].derived, 'r', 'o')}{where} | "
+            f"[{', '.join(atoms)}]] AS rs SET {', '.join(sets)} RETURN count(n) AS written")
 
 
 def _read_on_other(d: Derivation) -> set[str]:
@@ -92,7 +110,8 @@ class Touched:
     """The nodes whose derived properties a write may have changed, gathered as the write goes:
     by label and the relationship type the properties are read from."""
 
-    def __init__(self, onto: Ontology = ONTOLOGY):
+    def __init__(self, onto: Ontology = ONTOLOGY, backend: str | None = None):
+        self._backend = backend  # the store's, for refresh_cypher
         self._groups: dict[tuple[str, str, str], list[Property]] = defaultdict(list)
         for label, prop in onto.derived():
             self._groups[(label, prop.derived.rel, prop.derived.end)].append(prop)
@@ -122,22 +141,34 @@ class Touched:
             for group in self._feeders[label]:
                 self._fed[(group, label)].update(ids)
 
+    def take(self, rel_types: Collection[str]) -> Touched:
+        """The groups read from `rel_types`, moved out into a Touched of their own (this one
+        stops gathering for them): a load refreshes those while it goes on writing others."""
+        taken = copy.copy(self)
+        taken._groups = {g: p for g, p in self._groups.items() if g[1] in rel_types}
+        taken._ids = defaultdict(set, {g: self._ids.pop(g) for g in list(self._ids) if g[1] in rel_types})
+        taken._fed = defaultdict(set, {k: self._fed.pop(k) for k in list(self._fed) if k[0][1] in rel_types})
+        self._groups = {g: p for g, p in self._groups.items() if g not in taken._groups}
+        for label, groups in list(self._feeders.items()):
+            self._feeders[label] = [g for g in groups if g in self._groups]
+        taken._feeders = defaultdict(list)  # it gathers nothing more
+        return taken
+
+    def __bool__(self) -> bool:
+        return bool(self._groups)
+
     def parts(self, batch_size: int = 5000, numbered_from: int | None = None) -> list[tuple[str, list[str]]]:
         """(cypher, ids) batches that bring every touched node's derived properties up to date.
         Each reads parameter ``ids``, or ``rows{n}`` numbered from `numbered_from` (for
         ``Store.write_together``)."""
         out: list[tuple[str, list[str]]] = []
-        for group, ids in sorted(self._ids.items()):
+        asked = [((group, None), ids) for group, ids in sorted(self._ids.items())]
+        for (group, via), ids in asked + sorted(self._fed.items()):
             ordered = sorted(ids)
             for i in range(0, len(ordered), batch_size):
                 param = "ids" if numbered_from is None else f"rows{numbered_from + len(out)}"
-                out.append((refresh_cypher(group[0], self._groups[group], rows=param), ordered[i:i + batch_size]))
-        for (group, via), ids in sorted(self._fed.items()):
-            ordered = sorted(ids)
-            for i in range(0, len(ordered), batch_size):
-                param = "ids" if numbered_from is None else f"rows{numbered_from + len(out)}"
-                out.append((refresh_cypher(group[0], self._groups[group], rows=param, via=via),
-                            ordered[i:i + batch_size]))
+                cypher = refresh_cypher(group[0], self._groups[group], rows=param, via=via, backend=self._backend)
+                out.append((cypher, ordered[i:i + batch_size]))
         return out
 
     def note_missing(self, store: Store) -> None:

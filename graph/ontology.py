@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +93,18 @@ class Property:
 
         Empty strings and None mean "not given" and come back as None.
         """
-        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        if raw is None:
             return None
-        value = self.canonical(coerce(self.type, self.name, raw))
+        if type(raw) is str:  # most values: read from CSV
+            raw = raw.strip()
+            if not raw:
+                return None
+            plain = self.type == "str" and "\x00" not in raw
+            value = raw if plain else _COERCERS[self.type](self.name, raw)
+        else:
+            value = coerce(self.type, self.name, raw)
+        if self.synonyms:
+            value = self.canonical(value)
         if self.values and self.type == "str" and value not in self.values:
             raise FieldError(self.name, f"值 {value!r} 不在允许范围内 (allowed: {', '.join(self.values)})")
         return value
@@ -206,8 +215,21 @@ def coerce(type_name: str, field_name: str, raw: Any) -> Any:
     return _COERCERS[type_name](field_name, raw)
 
 
+class _HasProperties:
+    properties: dict[str, Property]
+
+    @cached_property
+    def written(self) -> tuple[Property, ...]:
+        """The properties a record may give (a derived one is computed from the graph)."""
+        return tuple(p for p in self.properties.values() if not p.derived)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.properties)
+
+
 @dataclass(frozen=True)
-class NodeType:
+class NodeType(_HasProperties):
     label: str
     zh: str
     en: str
@@ -220,7 +242,7 @@ class NodeType:
 
 
 @dataclass(frozen=True)
-class RelType:
+class RelType(_HasProperties):
     type: str
     zh: str
     en: str

@@ -46,6 +46,8 @@ def _text(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
     if value is None:
         return None
+    if type(value) is str:
+        return value.strip() or None
     if isinstance(value, (dict, list, bool)):
         raise FieldError(key, f"应为文本 (expected a string), 实为 {type(value).__name__}")
     text = str(value).strip()
@@ -54,16 +56,17 @@ def _text(record: dict[str, Any], key: str) -> str | None:
 
 def _properties(kind: NodeType | RelType, record: dict[str, Any], reserved: tuple[str, ...]) -> tuple[dict, dict]:
     """Split the record into plain properties and date properties, coerced and checked."""
-    unknown = [k for k in record if k not in reserved and k not in kind.properties]
+    unknown = [k for k in record.keys() - kind.names if k not in reserved]
     if unknown:
+        unknown = [k for k in record if k in unknown]  # name the first in the record's order
         name = getattr(kind, "label", None) or kind.type
         allowed = ", ".join((*reserved, *kind.properties))
         raise FieldError(unknown[0], f"{name} 没有这个字段 (unknown field); 允许的字段 (allowed): {allowed}")
     props, dates = {}, {}
-    for name, prop in kind.properties.items():
-        if prop.derived:  # recomputed from the graph after every write (an export carries it)
-            continue
-        value = prop.coerce(record.get(name))
+    for prop in kind.written:  # a derived property is recomputed from the graph after every write
+        name = prop.name
+        raw = record.get(name)
+        value = None if raw is None else prop.coerce(raw)
         if value is None or value == []:
             if prop.required:
                 raise FieldError(name, "必填字段为空 (required field is missing)")

@@ -323,7 +323,7 @@ def write_document(store: Store, extraction: Extraction, index: GraphIndex) -> t
              for i, (label, rows) in enumerate(nodes.items())]
     parts += [(rel_merge_cypher(rtype, source, target, provenance=SPAN_SOURCE, rows=f"rows{len(parts) + i}"), rows)
               for i, ((rtype, source, target), rows) in enumerate(rels.items())]
-    touched = Touched()
+    touched = Touched(backend=store.backend)
     for label, rows in nodes.items():
         touched.note_nodes(label, rows)
     for (rtype, source, target), rows in rels.items():
