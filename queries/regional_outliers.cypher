@@ -21,6 +21,9 @@
 // (FalkorDB's PART_OF*0..3 misses regions reached by two paths). A one-hop OPTIONAL MATCH with
 // no WHERE runs in the pipeline on FalkorDB; with a WHERE it costs one traversal per row.
 // The window's days are bound once: date($since) in a WHERE is parsed again for every row.
+// Each part counts its own rows per region, so the union carries one row per region and part,
+// not one per post (37,655 at scale 10); an involved leader holds a post in the region in the
+// window, so the leaders part has counted it already.
 WITH date($since) AS since, date($until) AS until
 CALL {
   WITH since, until
@@ -31,13 +34,14 @@ CALL {
   WITH since, until, r, collect(DISTINCT x1) + collect(DISTINCT x2) + collect(DISTINCT x3) AS below
   UNWIND [r] + below AS x
   WITH DISTINCT since, until, r, x
-  MATCH (l:Leader)-[p:HOLDS_POST]->(:Unit)-[:IN_REGION]->(x)
+  MATCH (x)<-[:IN_REGION]-(:Unit)<-[p:HOLDS_POST]-(l)
   WHERE (p.start IS NULL OR p.start <= until) AND (p.end IS NULL OR p.end >= since)
-  RETURN r, l AS leader, null AS involved
+  WITH r, count(DISTINCT l) AS leaders
+  RETURN r, leaders, 0 AS involved
   UNION ALL
   WITH since, until
   MATCH (r:Region {level: $level})-[:PART_OF]->(:Region)
-  RETURN r, null AS leader, null AS involved
+  RETURN r, 0 AS leaders, 0 AS involved
   UNION ALL
   WITH since, until
   MATCH (c:Case)<-[:INVOLVED_IN]-(l:Leader)-[p:HOLDS_POST]->(:Unit)-[:IN_REGION]->(x:Region)
@@ -50,8 +54,9 @@ CALL {
   UNWIND [x, y1, y2, y3] AS r
   WITH DISTINCT l, r
   WHERE r.level = $level
-  RETURN r, l AS leader, l AS involved
+  WITH r, count(l) AS involved
+  RETURN r, 0 AS leaders, involved
 }
-WITH r, count(DISTINCT leader) AS leaders, count(DISTINCT involved) AS involved
+WITH r, max(leaders) AS leaders, max(involved) AS involved
 MATCH (r)-[:PART_OF]->(parent:Region)
 RETURN r.id AS region_id, r.name AS region, parent.id AS parent_id, leaders, involved
