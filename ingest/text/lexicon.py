@@ -180,3 +180,19 @@ def common_words() -> frozenset[str]:
             if 2 <= len(word) <= 3 and int(freq) >= 30 and not (tag and tag[0].startswith("nr")):
                 words.add(word)
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Two-character words jieba's dictionary files as verbs, adverbs, prepositions, pronouns and
+    other classes that never name a place (召开, 协助, 听到)."""
+    path = _jieba_dict()
+    if path is None or not path.exists():
+        return frozenset()
+    words = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, freq, *tag = line.split()
+            if len(word) == 2 and int(freq) >= 30 and tag and tag[0][0] in "vpcdrumqaft":
+                words.add(word)
+    return frozenset(words)

@@ -7,13 +7,31 @@ the document names, never from a global guess.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from jiandu.ingest.text.places import MAX_NAME, Gazetteer, Place, gazetteer
+from jiandu.ingest.text.lexicon import BODIES, DEPARTMENT_STEMS, DEPARTMENT_SUFFIXES, TITLES, function_words
+from jiandu.ingest.text.places import MAX_NAME, Gazetteer, LocalGazetteer, Place, gazetteer
 
 LEVEL_CHARS = {"省": "省", "市": "市", "县": "县", "区": "县", "镇": "乡", "乡": "乡"}
 _PLACE_ENDS = set("省市县区州盟旗镇乡道")
+_ABOVE = {"市": "省", "县": "市", "乡": "县"}
+
+# A place the gazetteer lacks is taken only by its structure: two characters and a level
+# character, followed by what follows a place in an organisation's or a post's name (a body, a
+# department, a title, or the next place of a chain: 岚港市鹭屿区委).
+_CJK = "\u4e00-\u9fff"
+_FOLLOWS = "|".join(sorted({*BODIES, *TITLES, *(f"{stem}(?:{'|'.join(DEPARTMENT_SUFFIXES)})" for stem in
+                                                  DEPARTMENT_STEMS)}, key=len, reverse=True))
+_UNKNOWN = re.compile(f"([{_CJK}]{{2}})([市县区镇乡])(?=(?:[{_CJK}]{{2}}[县区镇乡])?(?:{_FOLLOWS}))")
+# Characters no place name of two characters holds: function words, pronouns, quantities, levels.
+_NOT_IN_PLACE = set("的了在是和与及或等对向把被将为于从任到原经由据各全本该我此其这那每某两多几个省市县区镇乡村年月日号"
+                    "一二三四五六七八九十百千万曾时现前后副正上下中内外委党组部局厅办")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 @dataclass
@@ -28,6 +46,13 @@ class PlaceMentions:
 
     def __init__(self, text: str, gaz: Gazetteer | None = None):
         self.gaz = gaz or gazetteer()
+        self._settle(text)
+        unknown = self._unknown(text)
+        if unknown:
+            self.gaz = LocalGazetteer(self.gaz, unknown)
+            self._settle(text)
+
+    def _settle(self, text: str) -> None:
         raw = self._scan(text)
         unique = list(dict.fromkeys(cands[0] for _, _, cands in raw if len(cands) == 1 and cands[0].level != "乡"))
         self.mentions: list[PlaceMention] = []
@@ -46,6 +71,44 @@ class PlaceMentions:
                         for lvl in ("省", "市", "县")}
         if self.primary["市"] is not None:  # the province is the one the main city lies in
             self.primary["省"] = self.primary["市"].ancestor("省")
+
+    def _unknown(self, text: str) -> list[Place]:
+        """Places the gazetteer lacks, found by their structure; each under the place of the level
+        above that the text named last before it, else the document's main one of that level."""
+        made: dict[tuple[str, str], Place] = {}
+        known = [(m.start, m.end, m.place) for m in self.mentions]
+        # a place of a level the document already names is one the gazetteer knows; a bare 市委
+        # after two other characters (召开市委常委会) is that place's, not a new one
+        levels = {m.place.level for m in self.mentions}
+        words = function_words()
+        matches = [m for m in _UNKNOWN.finditer(text) if not set(m.group(1)) & _NOT_IN_PLACE
+                   and LEVEL_CHARS[m.group(2)] not in levels and m.group(1) not in words]
+        seen = Counter(m.group() for m in matches)
+        for match in matches:
+            stem, char = match.group(1), match.group(2)
+            name, level = stem + char, LEVEL_CHARS[char]
+            start, end = match.start(), match.end()
+            if self.gaz.candidates(name) or any(s < end and start < e for s, e, _ in known):
+                continue
+            # Two characters before 市委 may as well be the end of a clause (召开市委常委会): a
+            # name seen once counts only right after a break or a place
+            if seen[name] < 2 and not (start == 0 or not _is_cjk(text[start - 1]) or start in self.ends):
+                continue
+            if (name, level) not in made:
+                made[(name, level)] = Place(name, level, f"doc:{name}", self._above(known, start, level))
+            known.append((start, end, made[(name, level)]))
+            known.sort(key=lambda k: k[0])
+        return list(made.values())
+
+    def _above(self, known: list[tuple[int, int, Place]], pos: int, level: str) -> Place | None:
+        wanted = _ABOVE.get(level)
+        if wanted is None:
+            return None
+        for start, _, place in reversed(known):
+            if start < pos and (above := place.ancestor(wanted)) is not None:
+                return above
+        return self.primary.get(wanted) or next((p.ancestor(wanted) for _, _, p in known
+                                                 if p.ancestor(wanted) is not None), None)
 
     def main_city(self) -> str | None:
         """The city the document is about: the one its places lie in most often."""

@@ -143,6 +143,23 @@ class Gazetteer:
         return candidates[0] if len(candidates) == 1 else None
 
 
+class LocalGazetteer(Gazetteer):
+    """A document's own places, unknown to the package (an invented county, a new district),
+    looked up before the base gazetteer's."""
+
+    def __init__(self, base: Gazetteer, places: list[Place]):
+        self.base = base
+        self.by_name, self.by_short = {}, {}
+        self.graph_ids = base.graph_ids
+        for place in places:
+            self._add(place, place.name[:-1] if len(place.name) >= 3 and place.level != "乡" else None)
+
+    def candidates(self, name: str, *, short: bool = False) -> list[Place]:
+        own = (self.by_short if short else self.by_name).get(name)
+        found = self.base.candidates(name, short=short)
+        return own + found if own else found
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     with zipfile.ZipFile(_data_file()) as archive:
