@@ -29,6 +29,10 @@ _NOT_OBJECT = re.compile(r"(?:机制|制度|工作|的|传导|压力|并|和)")
 _TITLES_AFTER = re.compile(f"原?(?:{'|'.join(TITLES)})(?:、(?:{'|'.join(TITLES)}))*")
 _SAME_UNIT = re.compile("该[局委院厅办]")
 _CASE_LEAD = re.compile("立案审查调查|立案查处|立案审查|立案调查|查处|查办|根据|开展|关于|通报了?|审理|(?<!针)对")
+# What makes a person the subject of a case: discipline, investigation, transfer for prosecution, a sentence.
+_SANCTION = re.compile("开除党籍|开除公职|留党察看|撤销党内职务|严重警告|警告处分|记大过|记过处分|降级处分|撤职处分|"
+                       "政务处分|党纪处分|立案审查调查|立案审查|立案调查|纪律审查|监察调查|审查调查|留置|"
+                       "移送检察机关|提起公诉|判处|有期徒刑")
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 
 
@@ -134,7 +138,34 @@ class Events:
                 cases.append(case)
             else:
                 known.handled_by.extend(h for h in case.handled_by if h not in known.handled_by)
+        self._sanctioned(cases)
         return cases
+
+    def _sanctioned(self, cases: list[Case]) -> None:
+        """A person put under investigation, sanctioned or charged is the subject of a case, even
+        where the text never writes 案 (典型问题通报 list one per item): one case per such person,
+        with the masked persons of the same paragraph (the briber, the accomplice) and the units
+        of the person's posts."""
+        text = self.text
+        for match in _SANCTION.finditer(text):
+            s_start, s_end = bounds(text, match.start(), SENTENCE_BREAK)
+            person = self._named_in(s_start, match.start()) or self._named_in(match.end(), s_end)
+            if person is None or any(person.name in c.persons for c in cases):
+                continue
+            p_start, p_end = bounds(text, match.start(), "\n")
+            others = [q.name for start, q in sorted(self.person_at.items()) if p_start <= start < p_end
+                      and q.masked and q.role == "subject" and q is not person]
+            units = [post.unit.name for post in person.posts if post.unit is not None]
+            handlers = [m.org.name for m in self.orgs.within(s_start, match.start()) if m.org.kind == "oversight_body"]
+            cases.append(Case(f"{person.name}案", (match.start(), match.end()),
+                              list(dict.fromkeys([person.name, *others])), list(dict.fromkeys(units)),
+                              list(dict.fromkeys(handlers))))
+
+    def _named_in(self, start: int, end: int) -> Person | None:
+        """The last person named (not masked) between start and end, if any."""
+        found = [(s, p) for s, p in self.person_at.items() if start <= s < end and p.role == "subject"
+                 and not p.masked]
+        return max(found, key=lambda x: x[0])[1] if found else None
 
     # -- supervisory acts -------------------------------------------------------------------
     def _acts(self) -> list[Act]:

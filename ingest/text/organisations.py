@@ -20,6 +20,8 @@ from jiandu.ingest.text.lexicon import (
     NATIONAL_BODIES,
     SUB_UNIT_ENDINGS,
     SUB_UNIT_WORDS,
+    TITLES,
+    UNIT_ENDINGS,
 )
 from jiandu.ingest.text.place_mentions import LEVEL_CHARS, PlaceMention, PlaceMentions
 from jiandu.ingest.text.places import Place
@@ -73,6 +75,14 @@ _SUB_UNIT = re.compile(f"(?:第[一二三四五六七八九十]+|{_NAME_CHAR}{{0
 _STATE_WORDS = "城投|城建|国有资本|国有资产|国资|交通投资|交投|建设投资|发展投资|产业投资|水务|能源投资|控股"
 _STATE_FIRM = re.compile(f"{_NAME_CHAR}{{0,8}}?(?:{_STATE_WORDS}){_NAME_CHAR}{{0,8}}?"
                          "(?:集团有限公司|有限责任公司|有限公司|集团|公司)")
+_TITLE_AT = re.compile("|".join(TITLES))
+# a unit's own name may hold 和 (文化和广电旅游体育局), unlike a sub-unit's
+_UNIT_CHAR = f"(?:(?![向的对与及在每为将把被是了])[{_CJK}])"
+_BY_STRUCTURE = re.compile(f"(?P<unit>(?:第[一二三四五六七八九十]+)?{_UNIT_CHAR}{{1,10}}?"
+                           f"(?:{'|'.join(sorted(UNIT_ENDINGS, key=len, reverse=True))}))"
+                           f"(?=原?(?:{'|'.join(TITLES)}))")
+# a bare level character after a break or a function word: 对县财政局, 了市委
+_BARE_LEVEL = re.compile(f"(?:^|(?<=[^{_CJK}])|(?<=[对了任的原和及与在由向属将把给从据经]))([市县区镇乡])")
 _VILLAGE = re.compile(f"[{_CJK}]{{1,4}}?(?:村|社区)(?![民委务级干支两组])")
 
 
@@ -113,6 +123,7 @@ class Organisations:
                 org.spans.append((begin, firm.end()))
                 taken.update(range(begin, firm.end()))
                 self.mentions.append(OrgMention(begin, firm.end(), org, name))
+        self._by_structure(taken)
         for match in _MEDIA.finditer(text):
             start = self._media_start(match)
             if start is not None and taken.isdisjoint(range(start, match.end())):
@@ -122,6 +133,46 @@ class Organisations:
         self._starts = [m.start for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         self._by_end = {m.end: m for m in self.mentions}
+
+    def _by_structure(self, taken: set[int]) -> None:
+        """A unit no table lists, known by its shape: a place or an organisation already found,
+        then a name ending like a unit's, then a title (云栖县文化馆馆长, 民政局社会救助股原股长):
+        a unit of the place, or a sub-unit of the organisation."""
+        text = self.text
+        heads = [(m.start, m.end, m.place, None) for m in self.places.mentions]
+        heads += [(m.start, m.end, m.org.place, m) for m in self.mentions]
+        for bare in _BARE_LEVEL.finditer(text):  # 约谈了县文化和广电旅游体育局局长: the document's county
+            char, at = bare.group(1), bare.start(1)
+            if at not in self.places.ends and at + 1 not in self.places.ends:
+                place = self.places.before(at, LEVEL_CHARS[char], "区" if char == "区" else None)
+                heads.append((at, at + 1, place, None))
+        for start, end, place, parent in sorted(heads, key=lambda h: (h[1], -h[0])):
+            match = _BY_STRUCTURE.match(text, end)
+            if place is None or match is None or _TITLE_AT.match(text, end) \
+                    or not taken.isdisjoint(range(end, match.end("unit"))):  # 委员会党组书记: a title
+                continue
+            surface = match.group("unit")
+            if parent is None:
+                begin = start
+                while begin in self.places.ends:
+                    begin = self.places.ends[begin].start
+                name, kind = place.qualified() + surface, "government_department"
+            else:
+                begin, name, kind = parent.start, parent.org.name + surface, parent.org.kind
+            org = self._org(name, kind, place)
+            if parent is not None:
+                org.parent = parent.org.name
+                org.add_alias(parent.short + surface)
+            org.add_alias(text[begin:match.end("unit")], place.name + surface)
+            org.spans.append((begin, match.end("unit")))
+            taken.update(range(begin, match.end("unit")))
+            self.mentions.append(OrgMention(begin, match.end("unit"), org, text[begin:match.end("unit")]))
+
+    def government_of(self, place: Place) -> Org:
+        """The people's government of `place` (常务副市长 serves in it, not in the 市委)."""
+        org = self._org(place.qualified() + "人民政府", "government_department", place)
+        org.add_alias(place.name + "人民政府", place.name + "政府")
+        return org
 
     def _village_after(self, town: PlaceMention) -> None:
         match = _VILLAGE.match(self.text, town.end)

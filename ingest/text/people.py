@@ -30,6 +30,11 @@ _LEVEL_ONLY = {"村": "village", "镇": "town", "乡": "town"}
 _MASKED = re.compile(f"(?:{'|'.join(COMPOUND_SURNAMES)}|[{''.join(sorted(SURNAMES))}])某某?")
 _BYLINE = re.compile(r"[（(]\s*((?:(?:记者|通讯员|特约记者|见习记者|实习生|文|图)[\s/:：]*)?[\u4e00-\u9fff]{2,4}"
                      r"(?:\s+(?:(?:记者|通讯员|特约记者)\s*)?[\u4e00-\u9fff]{2,4})*)\s*[)）]\s*$", re.M)
+_GOVERNMENT_TITLE = re.compile("(?:常务)?副?[省市县区镇乡]长")
+# A career written after the person: 曾任…，…; 2019年9月至2023年12月任…; 2021年3月起任….
+_CAREER = re.compile(r"(?P<former>曾任|历任|先后任|先后担任|曾担任|在?担任(?=[^。，；]*期间)"
+                     r"|(?:\d{4}年(?:\d{1,2}月)?)?至\d{4}年(?:\d{1,2}月)?任)"
+                     r"|(?P<current>(?:\d{4}年(?:\d{1,2}月)?)?起任|现任)")
 _COMPLAINT = re.compile("反映|举报|投诉|信访|来访|控告")
 
 
@@ -93,6 +98,7 @@ class People:
         self.by_name: dict[str, Person] = {}
         self._bylines()
         self._titled()
+        self._careers()
         self._masked()
         self._case_lists()
         self._mentions()
@@ -129,12 +135,13 @@ class People:
                     text, match.end(), self._clause_end(match.end())):
                 person.role = "complainant"
 
-    def _chain(self, title_start: int, title_end: int) -> list[Post]:
+    def _chain(self, title_start: int, title_end: int, *, within: bool = False) -> list[Post]:
         """The posts written before a name: parts separated by 、, each an organisation and
-        titles; a part without an organisation shares the one before it."""
+        titles; a part without an organisation shares the one before it. With `within`, the
+        chain is the text from `title_start` (a clause of a career) rather than the clause."""
         text = self.text
         begin = title_start
-        while begin > 0 and text[begin - 1] not in _CLAUSE_BREAK:
+        while not within and begin > 0 and text[begin - 1] not in _CLAUSE_BREAK:
             begin -= 1
         parts: list[tuple[int, int]] = []
         cursor = title_end
@@ -154,6 +161,10 @@ class People:
         for i, post in enumerate(posts):  # 党组书记、局长: a part without a unit takes the one before
             if post.unit is None and not post.unit_surface and i > 0:
                 post.unit, post.unit_surface = posts[i - 1].unit, posts[i - 1].unit_surface
+                place = post.unit.place if post.unit is not None else None
+                if place is not None and _GOVERNMENT_TITLE.fullmatch(post.titles[0]) \
+                        and post.unit.kind == "party_committee":  # 市委常委、常务副市长: the government
+                    post.unit = self.orgs.government_of(place)
             if i > 0 and posts[0].former:  # 原党组书记、局长: 原 governs the whole chain
                 post.former = True
         return posts
@@ -189,6 +200,36 @@ class People:
             if village is not None:
                 return Post(village, "村", titles, former)
         return Post(None, "", titles, former)
+
+    def _careers(self) -> None:
+        """曾任岚港市发展和改革委员会党组书记、主任，岚港市鹭屿区委书记: the posts of the person
+        the paragraph is about (the last one named before), each part an organisation and titles."""
+        text = self.text
+        for match in _CAREER.finditer(text):
+            person = self._named_before(match.start())
+            if person is None:
+                continue
+            end = match.end()
+            while end < len(text) and text[end] not in "。；;\n":
+                end += 1
+            cursor = match.end()
+            for piece in re.split("[，,]", text[match.end():end]):
+                start, cursor = cursor, cursor + len(piece) + 1
+                piece = re.sub("(?:期间|时)$", "", piece)  # 在担任…局长期间
+                if piece:
+                    for post in self._chain(start, start + len(piece), within=True):
+                        post.former = post.former or bool(match.group("former"))
+                        person.add_post(post)
+
+    def _named_before(self, pos: int) -> Person | None:
+        """The person whose name appears last before ``pos`` in the same paragraph."""
+        start = self.text.rfind("\n", 0, pos) + 1
+        best: tuple[int, Person] | None = None
+        for person in self.by_name.values():
+            for s, _ in person.spans:
+                if start <= s < pos and person.role == "subject" and (best is None or s > best[0]):
+                    best = (s, person)
+        return best[1] if best else None
 
     def _clause_end(self, pos: int) -> int:
         while pos < len(self.text) and self.text[pos] not in "。！？!?\n":
