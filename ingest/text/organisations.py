@@ -168,6 +168,13 @@ class Organisations:
             taken.update(range(begin, match.end("unit")))
             self.mentions.append(OrgMention(begin, match.end("unit"), org, text[begin:match.end("unit")]))
 
+    def branch(self, village: Org, word: str) -> Org:
+        """A village's party branch or committee (北洼村党支部, 北洼村村委会), named in a title."""
+        org = self._org(village.name + word, "village_or_community", village.place)
+        org.parent = village.name
+        org.add_alias(*(alias + word for alias in village.aliases))
+        return org
+
     def government_of(self, place: Place) -> Org:
         """The people's government of `place` (常务副市长 serves in it, not in the 市委)."""
         org = self._org(place.qualified() + "人民政府", "government_department", place)

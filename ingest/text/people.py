@@ -30,6 +30,8 @@ _LEVEL_ONLY = {"村": "village", "镇": "town", "乡": "town"}
 _MASKED = re.compile(f"(?:{'|'.join(COMPOUND_SURNAMES)}|[{''.join(sorted(SURNAMES))}])某某?")
 _BYLINE = re.compile(r"[（(]\s*((?:(?:记者|通讯员|特约记者|见习记者|实习生|文|图)[\s/:：]*)?[\u4e00-\u9fff]{2,4}"
                      r"(?:\s+(?:(?:记者|通讯员|特约记者)\s*)?[\u4e00-\u9fff]{2,4})*)\s*[)）]\s*$", re.M)
+# the first word of a title held in a village's branch or committee → that body's name
+_BRANCH_WORDS = {"党支部": "党支部", "支部": "党支部", "党总支": "党总支", "村委会": "村委会", "居委会": "居委会"}
 _GOVERNMENT_TITLE = re.compile("(?:常务)?副?[省市县区镇乡]长")
 # A career written after the person: 曾任…，…; 2019年9月至2023年12月任…; 2021年3月起任….
 _CAREER = re.compile(r"(?P<former>曾任|历任|先后任|先后担任|曾担任|在?担任(?=[^。，；]*期间)"
@@ -98,10 +100,10 @@ class People:
         self.by_name: dict[str, Person] = {}
         self._bylines()
         self._titled()
-        self._careers()
         self._masked()
         self._case_lists()
         self._mentions()
+        self._careers()  # after every mention is known: a career follows the person's own paragraph
 
     def _person(self, name: str) -> Person:
         person = self.by_name.get(name)
@@ -161,10 +163,13 @@ class People:
         for i, post in enumerate(posts):  # 党组书记、局长: a part without a unit takes the one before
             if post.unit is None and not post.unit_surface and i > 0:
                 post.unit, post.unit_surface = posts[i - 1].unit, posts[i - 1].unit_surface
+                if post.unit is not None and post.unit.parent and post.unit.kind == "village_or_community":
+                    post.unit = self.orgs.by_name.get(post.unit.parent, post.unit)  # 党支部书记、村委会主任
                 place = post.unit.place if post.unit is not None else None
                 if place is not None and _GOVERNMENT_TITLE.fullmatch(post.titles[0]) \
                         and post.unit.kind == "party_committee":  # 市委常委、常务副市长: the government
                     post.unit = self.orgs.government_of(place)
+            self._village_branch(post)
             if i > 0 and posts[0].former:  # 原党组书记、局长: 原 governs the whole chain
                 post.former = True
         return posts
@@ -200,6 +205,15 @@ class People:
             if village is not None:
                 return Post(village, "村", titles, former)
         return Post(None, "", titles, former)
+
+    def _village_branch(self, post: Post) -> None:
+        """北洼村 + 党支部书记: the post is in the village's party branch (or committee), as 书记."""
+        if post.unit is None or post.unit.kind != "village_or_community" or post.unit.parent:
+            return
+        title = post.titles[0]
+        word = next((w for w in _BRANCH_WORDS if title.startswith(w) and len(title) > len(w)), None)
+        if word is not None:
+            post.unit, post.titles[0] = self.orgs.branch(post.unit, _BRANCH_WORDS[word]), title[len(word):]
 
     def _careers(self) -> None:
         """曾任岚港市发展和改革委员会党组书记、主任，岚港市鹭屿区委书记: the posts of the person

@@ -24,7 +24,7 @@ _ABOVE = {"市": "省", "县": "市", "乡": "县"}
 _CJK = "\u4e00-\u9fff"
 _FOLLOWS = "|".join(sorted({*BODIES, *TITLES, *(f"{stem}(?:{'|'.join(DEPARTMENT_SUFFIXES)})" for stem in
                                                   DEPARTMENT_STEMS)}, key=len, reverse=True))
-_UNKNOWN = re.compile(f"([{_CJK}]{{2}})([市县区镇乡])(?=(?:[{_CJK}]{{2}}[县区镇乡])?(?:{_FOLLOWS}))")
+_UNKNOWN = re.compile(f"([{_CJK}]{{2}})([市县区镇乡])(?=(?:[{_CJK}]{{2}}[县区镇乡村])?(?:{_FOLLOWS}))")
 # Characters no place name of two characters holds: function words, pronouns, quantities, levels.
 _NOT_IN_PLACE = set("的了在是和与及或等对向把被将为于从任到原经由据各全本该我此其这那每某两多几个省市县区镇乡村年月日号"
                     "一二三四五六七八九十百千万曾时现前后副正上下中内外委党组部局厅办")
@@ -88,8 +88,8 @@ class PlaceMentions:
             stem, char = match.group(1), match.group(2)
             name, level = stem + char, LEVEL_CHARS[char]
             start, end = match.start(), match.end()
-            if self.gaz.candidates(name) or any(s < end and start < e for s, e, _ in known):
-                continue
+            if any(s < end and start < e for s, e, _ in known):
+                continue  # (a name the gazetteer has elsewhere, unsettled here, is this document's own)
             # Two characters before 市委 may as well be the end of a clause (召开市委常委会): a
             # name seen once counts only right after a break or a place
             if seen[name] < 2 and not (start == 0 or not _is_cjk(text[start - 1]) or start in self.ends):
