@@ -3,6 +3,7 @@ already found in the document."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -108,6 +109,8 @@ class Events:
         for person in people.persons():
             for start, _ in person.spans:
                 self.person_at.setdefault(start, person)
+        self._mentioned = sorted(self.person_at.items(), key=lambda x: x[0])
+        self._mention_starts = [s for s, _ in self._mentioned]
         self.cases = self._cases()
         self.acts = self._acts()
         self.stats = self._stats()
@@ -121,8 +124,7 @@ class Events:
             while lead:  # 立案查处青龙公安局…案: the case starts after the verb
                 begin = lead.end()
                 lead = _CASE_LEAD.search(text, begin, match.start())
-            persons = [(s, p) for s, p in self.person_at.items() if begin <= s < match.start()
-                       and p.role == "subject"]
+            persons = [(s, p) for s, p in self._people_between(begin, match.start()) if p.role == "subject"]
             units = self.orgs.within(begin, match.start())
             if not persons and not units:
                 continue  # 违纪案件下降: a statistic about cases, not one case
@@ -141,31 +143,38 @@ class Events:
         self._sanctioned(cases)
         return cases
 
+    def _people_between(self, start: int, end: int) -> list[tuple[int, Person]]:
+        """(position, person) of each mention between start and end, in order."""
+        return self._mentioned[bisect.bisect_left(self._mention_starts, start):
+                               bisect.bisect_left(self._mention_starts, end)]
+
     def _sanctioned(self, cases: list[Case]) -> None:
         """A person put under investigation, sanctioned or charged is the subject of a case, even
         where the text never writes 案 (典型问题通报 list one per item): one case per such person,
         with the masked persons of the same paragraph (the briber, the accomplice) and the units
         of the person's posts."""
         text = self.text
+        in_cases = {name for c in cases for name in c.persons}
+
+        def within(start: int, end: int) -> list[Person]:
+            return [p for _, p in self._people_between(start, end) if p.role == "subject"]
+
         for match in _SANCTION.finditer(text):
             s_start, s_end = bounds(text, match.start(), SENTENCE_BREAK)
-            person = self._named_in(s_start, match.start()) or self._named_in(match.end(), s_end)
-            if person is None or any(person.name in c.persons for c in cases):
+            before = [p for p in within(s_start, match.start()) if not p.masked]
+            after = [p for p in within(match.end(), s_end) if not p.masked]
+            person = before[-1] if before else (after[-1] if after else None)
+            if person is None or person.name in in_cases:
                 continue
+            in_cases.add(person.name)
             p_start, p_end = bounds(text, match.start(), "\n")
-            others = [q.name for start, q in sorted(self.person_at.items()) if p_start <= start < p_end
-                      and q.masked and q.role == "subject" and q is not person]
+            others = [q.name for q in within(p_start, p_end) if q.masked and q is not person]
             units = [post.unit.name for post in person.posts if post.unit is not None]
             handlers = [m.org.name for m in self.orgs.within(s_start, match.start()) if m.org.kind == "oversight_body"]
             cases.append(Case(f"{person.name}案", (match.start(), match.end()),
                               list(dict.fromkeys([person.name, *others])), list(dict.fromkeys(units)),
                               list(dict.fromkeys(handlers))))
 
-    def _named_in(self, start: int, end: int) -> Person | None:
-        """The last person named (not masked) between start and end, if any."""
-        found = [(s, p) for s, p in self.person_at.items() if start <= s < end and p.role == "subject"
-                 and not p.masked]
-        return max(found, key=lambda x: x[0])[1] if found else None
 
     # -- supervisory acts -------------------------------------------------------------------
     def _acts(self) -> list[Act]:

@@ -8,6 +8,7 @@ A bare two- or three-character string is never guessed to be a person.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -98,6 +99,8 @@ class People:
         self.text = text
         self.orgs = orgs
         self.by_name: dict[str, Person] = {}
+        self._named: list[tuple[int, Person]] | None = None  # every subject's mentions, by start (careers)
+        self._named_starts: list[int] = []
         self._bylines()
         self._titled()
         self._masked()
@@ -237,13 +240,13 @@ class People:
 
     def _named_before(self, pos: int) -> Person | None:
         """The person whose name appears last before ``pos`` in the same paragraph."""
+        if self._named is None:
+            self._named = sorted((s, person) for person in self.by_name.values() if person.role == "subject"
+                                 for s, _ in person.spans)
+            self._named_starts = [s for s, _ in self._named]
+        i = bisect.bisect_left(self._named_starts, pos)
         start = self.text.rfind("\n", 0, pos) + 1
-        best: tuple[int, Person] | None = None
-        for person in self.by_name.values():
-            for s, _ in person.spans:
-                if start <= s < pos and person.role == "subject" and (best is None or s > best[0]):
-                    best = (s, person)
-        return best[1] if best else None
+        return self._named[i - 1][1] if i and self._named_starts[i - 1] >= start else None
 
     def _clause_end(self, pos: int) -> int:
         while pos < len(self.text) and self.text[pos] not in "。！？!?\n":

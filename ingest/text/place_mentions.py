@@ -76,7 +76,8 @@ class PlaceMentions:
         """Places the gazetteer lacks, found by their structure; each under the place of the level
         above that the text named last before it, else the document's main one of that level."""
         made: dict[tuple[str, str], Place] = {}
-        known = [(m.start, m.end, m.place) for m in self.mentions]
+        covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        known = [(m.start, m.place) for m in self.mentions]  # in text order, with the places made here
         # a place of a level the document already names is one the gazetteer knows; a bare 市委
         # after two other characters (召开市委常委会) is that place's, not a new one
         levels = {m.place.level for m in self.mentions}
@@ -88,7 +89,7 @@ class PlaceMentions:
             stem, char = match.group(1), match.group(2)
             name, level = stem + char, LEVEL_CHARS[char]
             start, end = match.start(), match.end()
-            if any(s < end and start < e for s, e, _ in known):
+            if start in covered or end - 1 in covered:
                 continue  # (a name the gazetteer has elsewhere, unsettled here, is this document's own)
             # Two characters before 市委 may as well be the end of a clause (召开市委常委会): a
             # name seen once counts only right after a break or a place
@@ -96,18 +97,18 @@ class PlaceMentions:
                 continue
             if (name, level) not in made:
                 made[(name, level)] = Place(name, level, f"doc:{name}", self._above(known, start, level))
-            known.append((start, end, made[(name, level)]))
-            known.sort(key=lambda k: k[0])
+            bisect.insort(known, (start, made[(name, level)]), key=lambda k: k[0])
         return list(made.values())
 
-    def _above(self, known: list[tuple[int, int, Place]], pos: int, level: str) -> Place | None:
+    def _above(self, known: list[tuple[int, Place]], pos: int, level: str) -> Place | None:
         wanted = _ABOVE.get(level)
         if wanted is None:
             return None
-        for start, _, place in reversed(known):
-            if start < pos and (above := place.ancestor(wanted)) is not None:
+        i = bisect.bisect_left(known, pos, key=lambda k: k[0])
+        for _, place in reversed(known[max(0, i - 200):i]):
+            if (above := place.ancestor(wanted)) is not None:
                 return above
-        return self.primary.get(wanted) or next((p.ancestor(wanted) for _, _, p in known
+        return self.primary.get(wanted) or next((p.ancestor(wanted) for _, p in known
                                                  if p.ancestor(wanted) is not None), None)
 
     def main_city(self) -> str | None:
@@ -138,7 +139,8 @@ class PlaceMentions:
 
     def before(self, pos: int, level: str, suffix: str | None = None) -> Place | None:
         """The place of ``level`` this document last named before ``pos`` (or its main one)."""
-        for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+        i = bisect.bisect_left(self._starts, pos)
+        for m in reversed(self.mentions[max(0, i - 200):i]):  # the nearest ones; far back, the main place
             p = m.place.ancestor(level)
             if p is not None and (suffix is None or p.name.endswith(suffix)):
                 return p
