@@ -34,7 +34,13 @@ _CASE_LEAD = re.compile("立案审查调查|立案查处|立案审查|立案调�
 _SANCTION = re.compile("开除党籍|开除公职|留党察看|撤销党内职务|严重警告|警告处分|记大过|记过处分|降级处分|撤职处分|"
                        "政务处分|党纪处分|立案审查调查|立案审查|立案调查|纪律审查|监察调查|审查调查|留置|"
                        "移送检察机关|提起公诉|判处|有期徒刑")
-_MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_DATE = re.compile(r"(?:(?P<year>\d{4})年|(?P<relative>去年|今年|前年))?(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?")
+_YEAR = re.compile(r"(\d{4})年")
+_RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2}
+# acts that the one acted on may undergo (被开除党籍): the others, written passively, name the one acted on
+_PASSIVE_ACTS = {"处分", "移送检察机关", "立案审查调查", "留置", "提起公诉", "判决"}
+_COURT_ACTS = {"提起公诉", "判决"}  # done by a procuratorate or a court
+_SAME_DAY = re.compile("同日|当日|同月|当月|同时")
 
 
 def bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
@@ -183,10 +189,15 @@ class Events:
             kind = ACT_WORDS[match.group()]
             c_start, c_end = bounds(text, match.start(), CLAUSE_BREAK)
             s_start, s_end = bounds(text, match.start(), SENTENCE_BREAK)
+            passive = text[match.start() - 1:match.start()] == "被"
             if (_LISTED.match(text, match.end()) or text[match.start() - 1:match.start()] in _LIST_MARKS
-                    or text[match.start() - 1:match.start()] == "被"):
+                    or (passive and kind not in _PASSIVE_ACTS)):
                 continue  # 审查调查、巡视巡察 (kinds of work in a list) or 被巡察 (the one acted on): not an act here
-            if kind in OBJECT_AFTER:
+            if passive:  # 吕长顺被开除党籍, 其涉嫌犯罪问题被移送检察机关: the one named before
+                person = self._last_person(match.start())
+                targets = self._subject(s_start, match.start()) or (
+                    [(person.name, "person", person.name)] if person and person.spans[0][0] >= s_start - 200 else [])
+            elif kind in OBJECT_AFTER:
                 targets = self._objects(match.end(), c_end) or self._marked_object(c_start, match.start())
             else:
                 targets = self._subject(c_start, match.start())
@@ -194,8 +205,8 @@ class Events:
                 c_start, match.start(), match.end(), c_end, kind in OBJECT_AFTER)
             if not targets:
                 continue  # an act with nobody acted on says how work is done, not who was supervised
-            actor = self._actor(s_start, match.start(), targets)
-            date = self._date(s_start, s_end)
+            actor = self._actor(s_start, match.start(), targets, kind)
+            date = self._date(s_start, s_end, match.start())
             quote = text[c_start:c_end].strip()
             for t_text, t_kind, t_ref in targets:
                 acts.append(Act(kind, (match.start(), match.end()), actor[0] if actor else self.region, t_text,
@@ -248,9 +259,11 @@ class Events:
     def _marked_object(self, start: int, verb: int) -> list[tuple[str, str, str]]:
         """对张三进行约谈, 将其移送检察机关: the object marked before the verb."""
         for match in re.finditer("对|将|给予", self.text[start:verb]):
-            found = self._entity_at(start + match.end())
-            if found is not None:
-                return [found[0]]
+            # 对局属县文化馆馆长阮佳函询: the first one named after the mark
+            for pos in range(start + match.end(), min(verb, start + match.end() + 8)):
+                found = self._entity_at(pos)
+                if found is not None:
+                    return [found[0]]
         return []
 
     def _subject(self, start: int, verb: int) -> list[tuple[str, str, str]]:
@@ -285,10 +298,11 @@ class Events:
                 return [found[0]]
         return []
 
-    def _actor(self, start: int, verb: int, targets: list) -> tuple[str, str] | None:
+    def _actor(self, start: int, verb: int, targets: list, kind: str = "") -> tuple[str, str] | None:
         refs = {t[2] for t in targets if t}
+        kinds = ("court_procuratorate_police",) if kind in _COURT_ACTS else ("oversight_body", "party_committee")
         candidates: list[OrgMention] = [m for m in self.orgs.within(start, verb)
-                                        if m.org.kind in ("oversight_body", "party_committee")
+                                        if m.org.kind in kinds
                                         and m.org.name not in refs and self.text[m.start - 1:m.start] != "向"]
         # an oversight body is the actor when the sentence names one (not the committee acted on)
         candidates.sort(key=lambda m: (m.org.kind == "oversight_body", m.start))
@@ -296,15 +310,35 @@ class Events:
             return candidates[-1].short, candidates[-1].org.name
         return None
 
-    def _date(self, start: int, end: int) -> str | None:
-        match = _MONTH_DAY.search(self.text, start, end)
-        if not match:
+    def _date(self, start: int, end: int, at: int) -> str | None:
+        """The date the sentence gives the act at `at`: the last one before it in the sentence, else
+        the first after; a sentence opening 同日/同月 takes the one written before it. ISO, to the
+        day or to the month as the text gives it."""
+        text = self.text
+        found = list(_DATE.finditer(text, start, end))
+        match = next((m for m in reversed(found) if m.start() < at), found[0] if found else None)
+        if match is None:
+            if not _SAME_DAY.match(text, start):
+                return None
+            found = list(_DATE.finditer(text, max(0, start - 2000), start))
+            if not found:
+                return None
+            match = found[-1]
+        month, day = int(match.group("month")), match.group("day")
+        if not 1 <= month <= 12 or (day and not 1 <= int(day) <= 31):
             return None
-        year = match.group(1) or self.year
-        month, day = int(match.group(2)), int(match.group(3))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return None
-        return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+        year = match.group("year") or self._year_at(match)
+        if year is None:
+            return f"--{month:02d}-{int(day):02d}" if day else None
+        return f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"
+
+    def _year_at(self, match: re.Match[str]) -> str | None:
+        """去年11月 is the year before publication; 3月12日 is in the year the text named last."""
+        relative = match.group("relative")
+        if relative:
+            return str(int(self.year) + _RELATIVE_YEARS[relative]) if self.year else None
+        years = _YEAR.findall(self.text, max(0, match.start() - 2000), match.start())
+        return years[-1] if years else self.year
 
     # -- statistics -------------------------------------------------------------------------
     def _stats(self) -> list[Stat]:

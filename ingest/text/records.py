@@ -40,6 +40,16 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=6).hexdigest()
 
 
+def _graph_date(date: str | None) -> tuple[str | None, str | None]:
+    """An act's date as the graph's ISO date, with a note when the text gave only the month
+    ("2024-03" → 2024-03-01); None for none, or a day without its year."""
+    if not date or date.startswith("-"):
+        return None, None
+    if len(date) == 7:
+        return date + "-01", "日期仅到月份 (the text gives the month only)"
+    return date, None
+
+
 def _at(spans: list[tuple[int, int]] | tuple[int, int]) -> str:
     if spans and isinstance(spans[0], int):
         spans = [spans]  # type: ignore[list-item]
@@ -261,15 +271,17 @@ class DocumentRecords:
             kind = "移送检察机关"
         else:
             kind = "政务处分" if ("公职" in act.quote or "政务" in act.quote) and "党" not in act.quote else "党纪处分"
-        date = act.date if act.date and not act.date.startswith("-") else None
-        self._rel("SANCTIONED", leader, ("Case", "CT" + _digest(case.label)), {"kind": kind, "date": date}, act.span)
+        self._rel("SANCTIONED", leader, ("Case", "CT" + _digest(case.label)),
+                  {"kind": kind, "date": _graph_date(act.date)[0]}, act.span)
 
     def _acts(self, person_ids: dict[str, tuple[str, str]]) -> None:
         for act in self.ex.events.acts:
             if act.type in ("处分", "移送检察机关"):
                 self._sanction(act, person_ids)
                 continue
-            date = act.date if act.date and not act.date.startswith("-") else self.doc.published
+            date, note = _graph_date(act.date)
+            if date is None:
+                date, note = self.doc.published, "日期为报道发布日期 (date of the report)"
             if act.type not in _SUPERVISED_KINDS or date is None or act.actor_ref is None:
                 continue  # the graph needs a kind it knows, a date and an actor; the extraction keeps the rest
             actor_org = self.ex.orgs.by_name.get(act.actor_ref)
@@ -283,7 +295,6 @@ class DocumentRecords:
                 target = None
             if actor is None or actor[0] != "OversightBody" or target is None or target[0] not in ("Leader", "Unit"):
                 continue
-            note = None if act.date else "日期为报道发布日期 (date of the report)"
             self._rel("SUPERVISED", actor, target, {"kind": act.type, "date": date, "note": note}, act.span)
 
     # -- validation -----------------------------------------------------------------------
