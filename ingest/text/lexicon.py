@@ -6,6 +6,7 @@ Kept as data in one place so that adding a title or a kind of act is a one-line 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -175,10 +176,8 @@ def _jieba_dict() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Two- and three-character words from jieba's dictionary that are not person names
-    (达成, 谈话, 成效): a candidate name equal to one of them is a word, not a person."""
+def _dictionary(keep: Callable[[str, str], bool]) -> frozenset[str]:
+    """The words of jieba's dictionary seen at least 30 times that `keep(word, tag)` accepts."""
     path = _jieba_dict()
     if path is None or not path.exists():
         return frozenset()
@@ -186,22 +185,20 @@ def common_words() -> frozenset[str]:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             word, freq, *tag = line.split()
-            if 2 <= len(word) <= 3 and int(freq) >= 30 and not (tag and tag[0].startswith("nr")):
+            if int(freq) >= 30 and keep(word, tag[0] if tag else ""):
                 words.add(word)
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Two- and three-character words from jieba's dictionary that are not person names
+    (达成, 谈话, 成效): a candidate name equal to one of them is a word, not a person."""
+    return _dictionary(lambda word, tag: 2 <= len(word) <= 3 and not tag.startswith("nr"))
 
 
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """Two-character words jieba's dictionary files as verbs, adverbs, prepositions, pronouns and
     other classes that never name a place (召开, 协助, 听到)."""
-    path = _jieba_dict()
-    if path is None or not path.exists():
-        return frozenset()
-    words = set()
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            word, freq, *tag = line.split()
-            if len(word) == 2 and int(freq) >= 30 and tag and tag[0][0] in "vpcdrumqaft":
-                words.add(word)
-    return frozenset(words)
+    return _dictionary(lambda word, tag: len(word) == 2 and tag[:1] in tuple("vpcdrumqaft"))
