@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +30,28 @@ from jiandu.ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, csv_encodin
 from jiandu.ingest.validate import NodeRow, RelRow, kind_of, node_row, rel_row
 
 BATCH_SIZE = 5000
-SWITCH_INTERVAL = 0.0005  # seconds; see Loader.load
+SWITCH_INTERVAL = 0.0005  # seconds; see _prompt_hand_over
+
+
+_hand_over = {"loads": 0, "saved": 0.0}
+_hand_over_lock = threading.Lock()
+
+
+def _prompt_hand_over(start: bool) -> None:
+    """While any load runs in this process, Python switches threads every SWITCH_INTERVAL. The
+    writer thread needs the interpreter lock for a moment after each reply; at the default 5 ms
+    hand-over it waited behind the reading thread for about a fifth of the run. The setting is
+    the process's, so the last load to finish restores it."""
+    with _hand_over_lock:
+        if start:
+            if _hand_over["loads"] == 0:
+                _hand_over["saved"] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_hand_over["saved"], SWITCH_INTERVAL))
+            _hand_over["loads"] += 1
+        else:
+            _hand_over["loads"] -= 1
+            if _hand_over["loads"] == 0:
+                sys.setswitchinterval(_hand_over["saved"])
 
 
 class IngestAborted(RuntimeError):
@@ -160,10 +182,7 @@ class Loader:
     def load(self, inputs: list[Path | Records]) -> IngestReport:
         started = time.perf_counter()
         self.report.files = len(inputs)
-        # The writer thread needs the interpreter lock for a moment after each reply; at the
-        # default 5 ms hand-over it waited behind the reading thread for about a fifth of the run.
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
+        _prompt_hand_over(True)
         try:
             for pass_kind in ("node", "rel"):
                 for i, given in enumerate(inputs):
@@ -177,7 +196,7 @@ class Loader:
                 self._settle()
             self._refresh_derived()
         finally:
-            sys.setswitchinterval(switch)
+            _prompt_hand_over(False)
             self._writer.shutdown(cancel_futures=True)
             self._refresher.shutdown(cancel_futures=True)
             self.report.seconds = time.perf_counter() - started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from conftest import SAMPLES, snapshot
@@ -170,3 +171,15 @@ def test_json_arrays_are_read_incrementally(tmp_path):
         assert fh.read_bytes < path.stat().st_size / 50
         *_, last = records
         assert last.record["id"] == "L199999" and last.line == 200_001
+
+
+def test_overlapping_loads_leave_the_switch_interval_as_they_found_it():
+    from jiandu.ingest import loader  # the process-wide setting a load changes
+
+    before = sys.getswitchinterval()
+    loader._prompt_hand_over(True)   # load A starts
+    loader._prompt_hand_over(True)   # load B starts
+    loader._prompt_hand_over(False)  # A ends first: B still needs the prompt hand-over
+    assert sys.getswitchinterval() == loader.SWITCH_INTERVAL
+    loader._prompt_hand_over(False)
+    assert sys.getswitchinterval() == before
