@@ -174,7 +174,7 @@ def test_json_arrays_are_read_incrementally(tmp_path):
 
 
 def test_overlapping_loads_leave_the_switch_interval_as_they_found_it():
-    from jiandu.ingest import loader  # the process-wide setting a load changes
+    from jiandu.ingest import loader
 
     before = sys.getswitchinterval()
     loader._prompt_hand_over(True)   # load A starts
