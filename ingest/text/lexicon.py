@@ -166,7 +166,8 @@ OBJECT_AFTER = {"立案审查调查", "约谈", "谈话提醒", "廉政谈话", 
 # A case written as a problem under review: 对张三严重违纪违法问题进行了立案审查调查, 张三涉嫌严重违纪违法.
 CASE_UNDER_REVIEW = r"(?:涉嫌)?严重违纪违法(?:问题)?(?=[^。]{0,12}?(?:立案|审查|调查|接受))"
 CASE_TRIGGER = (r"(?:(?:严重)?(?:违纪违法|违法违纪|违纪|违法|职务犯罪|受贿|贪污|挪用公款|滥用职权|玩忽职守|腐败)(?:问题)?"
-                r"|(?:违规|插手|受贿|行贿|贪污|挪用|侵占|套取|骗取|失职|渎职)[\u4e00-\u9fff]{0,8}?)(?:案件|案)(?![发例由卷])")
+                r"|(?:违规|插手|受贿|行贿|贪污|挪用|侵占|套取|骗取|失职|渎职)(?:(?!问题|立案)[\u4e00-\u9fff]){0,8}?)"
+                r"(?:案件|案)(?![发例由卷])")
 
 
 def _jieba_dict() -> Path | None:
@@ -202,3 +203,9 @@ def function_words() -> frozenset[str]:
     """Two-character words jieba's dictionary files as verbs, adverbs, prepositions, pronouns and
     other classes that never name a place (召开, 协助, 听到)."""
     return _dictionary(lambda word, tag: len(word) == 2 and tag[:1] in tuple("vpcdrumqaft"))
+
+
+@lru_cache(maxsize=1)
+def verbs() -> frozenset[str]:
+    """Two-character verbs (涉嫌, 收受): never a given name (立新, an adverb, is one)."""
+    return _dictionary(lambda word, tag: len(word) == 2 and tag.startswith("v"))

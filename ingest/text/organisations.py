@@ -69,15 +69,15 @@ _NATIONAL = re.compile("|".join(sorted(NATIONAL_BODIES, key=len, reverse=True)))
 _MEDIA = re.compile(f"[{_CJK}]{{2,6}}?(?:{'|'.join(MEDIA_SUFFIXES)})")
 _STATIONED = re.compile(f"驻[{_CJK}]{{2,16}}?纪检监察组")
 _SUB_UNIT = re.compile(f"(?:第[一二三四五六七八九十]+|{_NAME_CHAR}{{0,6}}?)(?:{'|'.join(SUB_UNIT_ENDINGS)})"
-                       f"|{'|'.join(SUB_UNIT_WORDS)}")
+                       f"|(?:第[一二三四五六七八九十]+)?(?:{'|'.join(SUB_UNIT_WORDS)})")
 # A firm named after its place whose name says it is the state's (城投, 国有资本, 交通投资 …);
 # a firm without such a word may as well be the briber's, and is left alone.
 _STATE_WORDS = "城投|城建|国有资本|国有资产|国资|交通投资|交投|建设投资|发展投资|产业投资|水务|能源投资|控股"
 _STATE_FIRM = re.compile(f"{_NAME_CHAR}{{0,8}}?(?:{_STATE_WORDS}){_NAME_CHAR}{{0,8}}?"
                          "(?:集团有限公司|有限责任公司|有限公司|集团|公司)")
-_TITLE_AT = re.compile("|".join(TITLES))
+_TITLE_AT = re.compile(f"原?(?:{'|'.join(TITLES)})")
 # a unit's own name may hold 和 (文化和广电旅游体育局), unlike a sub-unit's
-_UNIT_CHAR = f"(?:(?![向的对与及在每为将把被是了])[{_CJK}])"
+_UNIT_CHAR = f"(?:(?![向的对与及在每为将把被是了原])[{_CJK}])"
 _BY_STRUCTURE = re.compile(f"(?P<unit>(?:第[一二三四五六七八九十]+)?{_UNIT_CHAR}{{1,10}}?"
                            f"(?:{'|'.join(sorted(UNIT_ENDINGS, key=len, reverse=True))}))"
                            f"(?=原?(?:{'|'.join(TITLES)}))")

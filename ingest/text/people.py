@@ -22,6 +22,7 @@ from jiandu.ingest.text.lexicon import (
     SURNAMES,
     TITLES,
     common_words,
+    verbs,
 )
 from jiandu.ingest.text.organisations import Org, Organisations
 
@@ -197,8 +198,12 @@ class People:
                             if m.start < pos < m.end < pos + len(titles[0])), None)
             if mention is not None:
                 titles[0] = titles[0][mention.end - pos:]
-        if mention is not None:
+        if mention is not None:  # 原杉湾市…公司董事长: 原 before the unit governs the post too
+            former = former or text[mention.start - 1:mention.start] == "原"
             return Post(mention.org, text[mention.start:mention.end], titles, former)
+        place = self.orgs.places.ends.get(pos)
+        if place is not None and _GOVERNMENT_TITLE.fullmatch(titles[0]):  # 石溪县副县长: its government
+            return Post(self.orgs.government_of(place.place), text[place.start:pos], titles, former)
         if pos - 2 >= start and text[pos - 2] == "该" and text[pos - 1] in "局委院厅办":  # 该局副局长
             earlier = self.orgs.latest_before(pos - 2, text[pos - 1])
             if earlier is not None:
@@ -270,7 +275,9 @@ class People:
                 found = None
                 for length in (4, 3, 2):
                     start = pos - length
-                    if start >= 0 and name_at(self.text[start:pos] + "、", 0) == self.text[start:pos]:
+                    # no title vouches for these: a verb after a surname (东 + 涉嫌) is not a name
+                    if start >= 0 and name_at(self.text[start:pos] + "、", 0) == self.text[start:pos] \
+                            and self.text[pos - 2:pos] not in verbs():
                         found = (start, pos)
                         break
                 if found is None:

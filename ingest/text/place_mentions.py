@@ -30,6 +30,10 @@ _NOT_IN_PLACE = set("的了在是和与及或等对向把被将为于从任到�
                     "一二三四五六七八九十百千万曾时现前后副正上下中内外委党组部局厅办")
 
 
+# words that put a place next: 对梅岭镇党委书记, 任石溪县副县长, 在…, …和…
+_BEFORE_PLACE = set("对在任的和与及向从由据经给将把被、")
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -85,6 +89,7 @@ class PlaceMentions:
         matches = [m for m in _UNKNOWN.finditer(text) if not set(m.group(1)) & _NOT_IN_PLACE
                    and LEVEL_CHARS[m.group(2)] not in levels and m.group(1) not in words]
         seen = Counter(m.group() for m in matches)
+        accepted: set[int] = set()  # where the places taken here end (石溪县梅岭镇: the second follows the first)
         for match in matches:
             stem, char = match.group(1), match.group(2)
             name, level = stem + char, LEVEL_CHARS[char]
@@ -93,8 +98,10 @@ class PlaceMentions:
                 continue  # (a name the gazetteer has elsewhere, unsettled here, is this document's own)
             # Two characters before 市委 may as well be the end of a clause (召开市委常委会): a
             # name seen once counts only right after a break or a place
-            if seen[name] < 2 and not (start == 0 or not _is_cjk(text[start - 1]) or start in self.ends):
+            if seen[name] < 2 and not (start == 0 or not _is_cjk(text[start - 1]) or text[start - 1] in _BEFORE_PLACE
+                                       or start in self.ends or start in accepted):
                 continue
+            accepted.add(end)
             if (name, level) not in made:
                 made[(name, level)] = Place(name, level, f"doc:{name}", self._above(known, start, level))
             bisect.insort(known, (start, made[(name, level)]), key=lambda k: k[0])
