@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLES, SHARED, snapshot
+from conftest import ROOT, SAMPLES, SHARED, snapshot
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -301,3 +301,45 @@ def test_a_state_owned_enterprise_is_an_soe_and_its_chief_a_leader_there():
     posts = [(p["unit"], p["titles"]) for p in person["posts"]]
     assert posts == [("广元市城市建设投资集团有限公司", ["党委书记", "董事长"])]
     assert result["cases"][0]["handled_by"] == ["广元市纪律检查委员会监察委员会"]
+
+
+# Fictional articles written for these tests, after the rules were written (invented people,
+# counties and towns in real provinces): what the rules must find in text they were not tuned on.
+ARTICLES = ROOT / "tests" / "articles"
+UNSEEN = {
+    "typical_cases_invented_county.txt": {
+        "posts": [("聂光远", "青垣市林业局", "副局长", True), ("庄敏", "石溪县教育局", "局长", False),
+                  ("柳成刚", "梅岭镇人民政府", "副镇长", False)],
+        "cases": {"聂光远", "庄敏", "柳成刚"},
+        "dated": [("处分", "柳成刚", "2024-03")],
+    },
+    "review_notice_with_career.txt": {
+        "posts": [("邹立新", "卫生健康委员会", "主任", None), ("邹立新", "石溪县人民政府", "副县长", True),
+                  ("邹立新", "青垣市人民医院", "院长", True), ("覃志华", "梅岭镇委员会", "书记", False),
+                  ("贺兰英", "石溪县人民医院", "党委书记", False)],
+        "cases": {"邹立新"},
+        "dated": [("约谈", "贺兰英", "2024-07-02"), ("函询", "石溪县疾病预防控制中心", "2024-07-02"),
+                  ("廉政谈话", "覃志华", "2024-07-02")],
+    },
+    "court_judgment_soe.txt": {
+        "posts": [("严卫东", "杉湾市交通投资集团有限公司", "董事长", True)],
+        "cases": {"严卫东"},
+        "dated": [("判决", "严卫东", "2024-11-08"), ("立案审查调查", "严卫东", "2023-05")],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSEEN))
+def test_articles_the_rules_were_not_tuned_on(name):
+    result = extract(read_document(ARTICLES / name)).as_json()
+    want = UNSEEN[name]
+    posts = {(p["name"], post["unit"] or "", title, post["former"]) for p in result["persons"]
+             for post in p["posts"] for title in post["titles"]}
+    for person, unit, title, former in want["posts"]:
+        assert any(n == person and unit in u and t == title and former in (None, f) for n, u, t, f in posts), \
+            (person, unit, title, sorted(p for p in posts if p[0] == person))
+    assert want["cases"] <= {p for c in result["cases"] for p in c["persons"]}
+    acts = {(a["type"], a["target"], a["date"]) for a in result["actions"]}
+    for kind, target, date in want["dated"]:
+        assert any(k == kind and target in (t or "") and d == date for k, t, d in acts), (kind, target, date, acts)
+    assert not [p["name"] for p in result["persons"] if p["name"] not in {w[0] for w in want["posts"]} | {"祁永福"}]

@@ -36,7 +36,7 @@ _BYLINE = re.compile(r"[（(]\s*((?:(?:记者|通讯员|特约记者|见习记�
 _BRANCH_WORDS = {"党支部": "党支部", "支部": "党支部", "党总支": "党总支", "村委会": "村委会", "居委会": "居委会"}
 _GOVERNMENT_TITLE = re.compile("(?:常务)?副?[省市县区镇乡]长")
 # A career written after the person: 曾任…，…; 2019年9月至2023年12月任…; 2021年3月起任….
-_CAREER = re.compile(r"(?P<former>曾任|历任|先后任|先后担任|曾担任|在?担任(?=[^。，；]*期间)"
+_CAREER = re.compile(r"(?P<former>曾任|历任|先后任|先后担任|曾担任|在?担任(?=[^。，；]*期间)|利用(?:其)?(?:先后)?担任"
                      r"|(?:\d{4}年(?:\d{1,2}月)?)?至\d{4}年(?:\d{1,2}月)?任)"
                      r"|(?P<current>(?:\d{4}年(?:\d{1,2}月)?)?起任|现任)")
 _COMPLAINT = re.compile("反映|举报|投诉|信访|来访|控告")
@@ -237,7 +237,7 @@ class People:
             cursor = match.end()
             for piece in re.split("[，,]", text[match.end():end]):
                 start, cursor = cursor, cursor + len(piece) + 1
-                piece = re.sub("(?:期间|时)$", "", piece)  # 在担任…局长期间
+                piece = re.sub("(?:等?职务上的便利|等?职务|期间|时)$", "", piece)  # 在担任…局长期间
                 if piece:
                     for post in self._chain(start, start + len(piece), within=True):
                         post.former = post.former or bool(match.group("former"))
