@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ from conftest import ROOT, SAMPLES
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.ingest.loader import ingest
 from jiandu.queries.library import QueryError, data_day, library
-from jiandu.views import ReadModel
+from jiandu.views import ReadModel, Subgraph
 from jiandu.visualizations import render
 from jiandu.visualizations.report import ReportError, write_report
 
@@ -137,3 +138,40 @@ def test_pictures_say_the_day_they_stand_for(sample):
     assert found.as_of == data_day(sample) and found.as_of is not None
     html = render.page(model.pattern_graph(found), "audit_gaps")
     assert f'基准日 <span class="as-of">{found.as_of}</span>' in html
+
+
+def _crowded() -> Subgraph:
+    """A leader under twelve acts of one body, and a unit with twenty clues that touch nothing else."""
+    sub = Subgraph()
+    leader = sub.add_node("Leader", {"id": "L1", "name": "甲某"})
+    body = sub.add_node("OversightBody", {"id": "B1", "name": "某县纪委监委"})
+    unit = sub.add_node("Unit", {"id": "U1", "name": "某县财政局"})
+    sub.edges[(leader, "HOLDS_POST", unit, "p1")] = {"title": "局长", "top_leader": True, "start": "2020-01-01"}
+    for i in range(12):
+        sub.edges[(body, "SUPERVISED", leader, f"s{i}")] = {"kind": "谈话提醒", "date": f"2023-0{1 + i % 9}-1{i % 10}"}
+    for i in range(20):
+        clue = sub.add_node("Clue", {"id": f"C{i}", "name": f"线索{i}"})
+        sub.edges[(clue, "ABOUT", unit, "")] = {}
+    return sub
+
+
+def test_many_acts_draw_one_edge_and_a_hub_one_group():
+    nodes_json, edges_json, _, facts = render.build(_crowded(), "crowded")
+    nodes, edges = json.loads(nodes_json), json.loads(edges_json)
+    acts = [e for e in edges if e["from"] == "OversightBody:B1"]
+    assert len(acts) == 1 and acts[0]["label"].startswith("谈话提醒 ×12，最近 2023-09-18"), acts
+    groups = [n for n in nodes if n["id"].startswith("group:")]
+    assert len(groups) == 1 and groups[0]["label"] == f"{ONTOLOGY.node('Clue').zh} ×20"
+    assert "线索19" in groups[0]["title"]
+    assert facts["drawn_nodes"] == 4 and facts["nodes"] == 23
+    top = next(n for n in nodes if n["id"] == "Leader:L1")
+    assert "〔一把手〕" in top["label"] and "★" not in top["label"]
+
+
+def test_the_legend_has_no_two_entries_alike(sample):
+    top = META["planted"]["collapse_clusters"][0]["top_leader"]
+    page_legend = render.legend(ReadModel(sample).neighbourhood("Leader", top, depth=2))
+    entries = re.findall(r"<li>(.*?)</li>", page_legend)
+    swatches = [re.search(r'<span class="[^"]*"(?: style="[^"]*")?></span>', e).group() for e in entries
+                if "<span" in e]
+    assert len(swatches) == len(set(swatches)), swatches

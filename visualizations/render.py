@@ -28,6 +28,8 @@ VIS_CSS = VIS_JS.with_name("vis-network.css")
 FONT_STACK = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', "
               "'PingFang SC', 'Microsoft YaHei', sans-serif")
 PHYSICS_LIMIT = 500
+HUB_GROUP = 8  # more single-tie neighbours of one kind than this on one hub draw as one group node
+TOP_BORDER = "#b2182b"  # 一把手: a badge in the label and this border, not a shape (a case is the star)
 TOOLTIP_KEYS = ("kind", "title", "admin_level", "sector", "level", "opened", "stage", "channel", "status",
                 "received", "date", "deadline", "start", "end", "role")
 
@@ -70,45 +72,116 @@ def _positions(sub: Subgraph) -> dict[Key, tuple[float, float]]:
     return positions
 
 
+def _hub_groups(sub: Subgraph, tops: set[Key]) -> dict[Key, tuple[str, Key, str, str]]:
+    """Leaves to fold into a group: {leaf: (group id, hub, relationship type, label)}. A leaf is a
+    node tied only to its hub, neither highlighted nor a 一把手; more than HUB_GROUP leaves of one
+    label on one type of a hub become one group node ("线索 ×40") whose tooltip lists them."""
+    degree: dict[Key, int] = {}
+    for source, _rtype, target, _ in sub.edges:
+        degree[source] = degree.get(source, 0) + 1
+        degree[target] = degree.get(target, 0) + 1
+    bunches: dict[tuple[Key, str, str], list[Key]] = {}
+    for source, rtype, target, _ in sub.edges:
+        for hub, leaf in ((source, target), (target, source)):
+            if degree.get(leaf) == 1 and degree.get(hub, 0) > 1 and leaf not in sub.highlight and leaf not in tops:
+                bunches.setdefault((hub, rtype, leaf[0]), []).append(leaf)
+    out: dict[Key, tuple[str, Key, str, str]] = {}
+    for (hub, rtype, label), leaves in bunches.items():
+        if len(leaves) > HUB_GROUP:
+            group = f"group:{hub[0]}:{hub[1]}:{rtype}:{label}"
+            out.update({leaf: (group, hub, rtype, label) for leaf in leaves})
+    return out
+
+
+def _bundle_label(rtype: str, rows: list[dict[str, Any]]) -> tuple[str, str]:
+    """One edge for many relationships between the same two nodes: (label, timeline tooltip)."""
+    rel = ONTOLOGY.relationship(rtype)
+    kinds = sorted({str(p.get("kind") or p.get("title") or rel.zh) for p in rows})
+    head = kinds[0] if len(kinds) == 1 else rel.zh
+    dates = sorted((str(p.get("date") or p.get("start") or "") for p in rows), reverse=True)
+    label = f"{head} ×{len(rows)}" + (f"，最近 {dates[0]}" if dates and dates[0] else "")
+    timeline = sorted(rows, key=lambda p: str(p.get("date") or p.get("start") or ""), reverse=True)
+    lines = [f"{p.get('date') or p.get('start') or '—'} {p.get('kind') or p.get('title') or rel.zh}"
+             for p in timeline[:30]]
+    more = [f"… 另 {len(rows) - 30} 条 (more)"] if len(rows) > 30 else []
+    return label, "\n".join([f"{rel.zh} ×{len(rows)}", *lines, *more])
+
+
 def build(sub: Subgraph, title: str) -> tuple[str, str, str, dict[str, Any]]:
-    """(nodes JSON, edges JSON, options JSON, facts) for the page."""
+    """(nodes JSON, edges JSON, options JSON, facts) for the page. Many relationships of one type
+    between the same two nodes draw one edge with their count and latest date; a hub's many
+    single-tie neighbours of one kind draw one group node."""
     big = len(sub.nodes) > PHYSICS_LIMIT
     positions = _positions(sub) if big else {}
     tops = _top_leaders(sub)
+    grouped = _hub_groups(sub, tops)
     dim = bool(sub.highlight)
     net = Network(directed=True)
+
+    def node_id(key: Key) -> str:
+        return grouped[key][0] if key in grouped else f"{key[0]}:{key[1]}"
+
     for key, props in sub.nodes.items():
+        if key in grouped:
+            continue
         kind = ONTOLOGY.node(key[0])
         style = kind.style
         focus = key in sub.highlight
         label = str(props.get("name", key[1]))
         if key in tops:
-            label = "★ " + label + "（一把手）"
+            label = f"{label}〔一把手〕"
         color = style.get("color", "#888888")
         extra: dict[str, Any] = {}
         if key in positions:
             extra.update(x=positions[key][0], y=positions[key][1], physics=False)
+        border = "#ffd400" if focus else (TOP_BORDER if key in tops else color)
         net.add_node(
-            f"{key[0]}:{key[1]}", label=label, title=_tooltip(kind.zh, props), shape=style.get("shape", "dot"),
-            color={"background": color if (focus or not dim) else color + "55",
-                   "border": "#ffd400" if focus else color},
-            borderWidth=4 if focus else 1, size=28 if focus else 14,
+            node_id(key), label=label, title=_tooltip(kind.zh, props), shape=style.get("shape", "dot"),
+            color={"background": color if (focus or not dim) else color + "55", "border": border},
+            borderWidth=4 if focus else (3 if key in tops else 1), size=28 if focus else 14,
             font={"face": FONT_STACK, "size": 16 if focus else 12,
                   "color": "#111111" if focus or not dim else "#999999"},
             **extra,
         )
+    members: dict[str, list[Key]] = {}
+    for leaf, (group, _hub, _rtype, _label) in grouped.items():
+        members.setdefault(group, []).append(leaf)
+    for group, leaves in sorted(members.items()):
+        hub, label = grouped[leaves[0]][1], grouped[leaves[0]][3]
+        kind = ONTOLOGY.node(label)
+        names = sorted(str(sub.nodes[k].get("name", k[1])) for k in leaves)
+        extra = {}
+        if hub in positions:
+            extra.update(x=positions[hub][0] + 90, y=positions[hub][1] + 90, physics=False)
+        net.add_node(group, label=f"{kind.zh} ×{len(leaves)}", shape=kind.style.get("shape", "dot"),
+                     title="\n".join([f"{kind.zh} ×{len(leaves)}（组 group）", *names[:30],
+                                       *([f"… 另 {len(names) - 30} 个 (more)"] if len(names) > 30 else [])]),
+                     color={"background": kind.style.get("color", "#888888") + ("55" if dim else ""),
+                            "border": "#444444"}, borderWidth=2, borderWidthSelected=3, size=22,
+                     font={"face": FONT_STACK, "size": 12}, **extra)
+    bundles: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    ends: dict[tuple[str, str, str], tuple[Key, Key]] = {}
     for (source, rtype, target, _), props in sub.edges.items():
+        key = (node_id(source), rtype, node_id(target))
+        bundles.setdefault(key, []).append(props)
+        ends.setdefault(key, (source, target))
+    for (a, rtype, b), rows in bundles.items():
         rel = ONTOLOGY.relationship(rtype)
+        source, target = ends[(a, rtype, b)]
         on_path = source in sub.highlight and target in sub.highlight
-        text = rel.zh
-        if rtype == "SUPERVISED":
-            text = f"{props.get('kind', '')} {props.get('date', '')}".strip()
-        elif rtype == "HOLDS_POST":
-            text = props.get("title") or rel.zh
+        props = rows[0]
+        if len(rows) > 1:
+            text, tip = _bundle_label(rtype, rows)
+        else:
+            text = rel.zh
+            if rtype == "SUPERVISED":
+                text = f"{props.get('kind', '')} {props.get('date', '')}".strip()
+            elif rtype == "HOLDS_POST":
+                text = props.get("title") or rel.zh
+            tip = _tooltip(rel.zh, {"id": rtype, "name": rel.zh, **props})
         color = rel.style.get("color", "#999999")
-        net.add_edge(f"{source[0]}:{source[1]}", f"{target[0]}:{target[1]}", label=text,
-                     title=_tooltip(rel.zh, {"id": rtype, "name": rel.zh, **props}),
-                     color=color if on_path or not dim else color + "55", width=3 if on_path else 1,
+        net.add_edge(a, b, label=text, title=tip, color=color if on_path or not dim else color + "55",
+                     width=3 if on_path else (2 if len(rows) > 1 else 1),
                      dashes=bool(rel.style.get("dashes")), font={"face": FONT_STACK, "size": 10})
     options = {
         "physics": {"enabled": not big, "stabilization": {"iterations": 150}},
@@ -118,19 +191,26 @@ def build(sub: Subgraph, title: str) -> tuple[str, str, str, dict[str, Any]]:
     }
     nodes, edges, *_ = net.get_network_data()
     facts = {"title": title, "nodes": len(sub.nodes), "edges": len(sub.edges), "left_out": sub.left_out,
-             "layout": "python" if big else "physics"}
+             "layout": "python" if big else "physics", "drawn_nodes": len(nodes), "drawn_edges": len(edges)}
     return json.dumps(nodes, ensure_ascii=False), json.dumps(edges, ensure_ascii=False), json.dumps(options), facts
 
 
 def legend(sub: Subgraph) -> str:
+    """One entry per node kind in the picture, and one per line style: relationship types drawn
+    alike share an entry (many are green), so no two entries look the same."""
     labels = sorted({k[0] for k in sub.nodes})
-    types = sorted({rtype for (_s, rtype, _t, _) in sub.edges})
+    styles: dict[tuple[str, bool], list[str]] = {}
+    for rtype in sorted({rtype for (_s, rtype, _t, _) in sub.edges}):
+        style = ONTOLOGY.relationship(rtype).style
+        styles.setdefault((style.get("color", "#999999"), bool(style.get("dashes"))), []).append(
+            ONTOLOGY.relationship(rtype).zh)
     items = [f'<li><span class="swatch" style="background:{ONTOLOGY.node(lb).style.get("color")}"></span>'
              f"{html.escape(ONTOLOGY.node(lb).zh)} {lb}</li>" for lb in labels]
-    items += [f'<li><span class="line{" dashed" if ONTOLOGY.relationship(t).style.get("dashes") else ""}" '
-              f'style="border-color:{ONTOLOGY.relationship(t).style.get("color")}"></span>'
-              f"{html.escape(ONTOLOGY.relationship(t).zh)} {t}</li>" for t in types]
-    items.append('<li><span class="swatch focus"></span>重点 highlighted · ★ 一把手 top leader</li>')
+    items += [f'<li><span class="line{" dashed" if dashed else ""}" style="border-color:{color}"></span>'
+              f"{html.escape('、'.join(names))}</li>" for (color, dashed), names in styles.items()]
+    items.append('<li><span class="swatch focus"></span>重点 highlighted</li>')
+    items.append(f'<li><span class="swatch" style="border:3px solid {TOP_BORDER}"></span>〔一把手〕 top leader</li>')
+    items.append("<li>×N 合并 (several drawn as one)</li>")
     return "<ul class='legend'>" + "".join(items) + "</ul>"
 
 
