@@ -194,9 +194,9 @@ class Events:
                     or (passive and kind not in _PASSIVE_ACTS)):
                 continue  # 审查调查、巡视巡察 (kinds of work in a list) or 被巡察 (the one acted on): not an act here
             if passive:  # 吕长顺被开除党籍, 其涉嫌犯罪问题被移送检察机关: the one named before
-                person = self._last_person(match.start())
+                person = self._last_person(match.start())  # (named within the 300 characters before)
                 targets = self._subject(s_start, match.start()) or (
-                    [(person.name, "person", person.name)] if person and person.spans[0][0] >= s_start - 200 else [])
+                    [(person.name, "person", person.name)] if person else [])
             elif kind in OBJECT_AFTER:
                 targets = self._objects(match.end(), c_end) or self._marked_object(c_start, match.start())
             else:
