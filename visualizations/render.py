@@ -98,9 +98,9 @@ def _bundle_label(rtype: str, rows: list[dict[str, Any]]) -> tuple[str, str]:
     rel = ONTOLOGY.relationship(rtype)
     kinds = sorted({str(p.get("kind") or p.get("title") or rel.zh) for p in rows})
     head = kinds[0] if len(kinds) == 1 else rel.zh
-    dates = sorted((str(p.get("date") or p.get("start") or "") for p in rows), reverse=True)
-    label = f"{head} ×{len(rows)}" + (f"，最近 {dates[0]}" if dates and dates[0] else "")
     timeline = sorted(rows, key=lambda p: str(p.get("date") or p.get("start") or ""), reverse=True)
+    latest = timeline[0].get("date") or timeline[0].get("start")
+    label = f"{head} ×{len(rows)}" + (f"，最近 {latest}" if latest else "")
     lines = [f"{p.get('date') or p.get('start') or '—'} {p.get('kind') or p.get('title') or rel.zh}"
              for p in timeline[:30]]
     more = [f"… 另 {len(rows) - 30} 条 (more)"] if len(rows) > 30 else []

@@ -75,12 +75,13 @@ _SUB_UNIT = re.compile(f"(?:第[一二三四五六七八九十]+|{_NAME_CHAR}{{0
 _STATE_WORDS = "城投|城建|国有资本|国有资产|国资|交通投资|交投|建设投资|发展投资|产业投资|水务|能源投资|控股"
 _STATE_FIRM = re.compile(f"{_NAME_CHAR}{{0,8}}?(?:{_STATE_WORDS}){_NAME_CHAR}{{0,8}}?"
                          "(?:集团有限公司|有限责任公司|有限公司|集团|公司)")
-_TITLE_AT = re.compile(f"原?(?:{'|'.join(TITLES)})")
+_ANY_TITLE = f"原?(?:{'|'.join(TITLES)})"
+_TITLE_AT = re.compile(_ANY_TITLE)
 # a unit's own name may hold 和 (文化和广电旅游体育局), unlike a sub-unit's
 _UNIT_CHAR = f"(?:(?![向的对与及在每为将把被是了原])[{_CJK}])"
 _BY_STRUCTURE = re.compile(f"(?P<unit>(?:第[一二三四五六七八九十]+)?{_UNIT_CHAR}{{1,10}}?"
                            f"(?:{'|'.join(sorted(UNIT_ENDINGS, key=len, reverse=True))}))"
-                           f"(?=原?(?:{'|'.join(TITLES)}))")
+                           f"(?={_ANY_TITLE})")
 # a bare level character after a break or a function word: 对县财政局, 了市委
 _BARE_LEVEL = re.compile(f"(?:^|(?<=[^{_CJK}])|(?<=[对了任的原和及与在由向属将把给从据经]))([市县区镇乡])")
 _VILLAGE = re.compile(f"[{_CJK}]{{1,4}}?(?:村|社区)(?![民委务级干支两组])")
@@ -114,9 +115,7 @@ class Organisations:
         for m in self.places.mentions:  # 广元市城市建设投资集团有限公司: a state-owned enterprise
             firm = _STATE_FIRM.match(text, m.end)
             if firm and taken.isdisjoint(range(m.start, firm.end())):
-                begin = m.start
-                while begin in self.places.ends:
-                    begin = self.places.ends[begin].start
+                begin = self._chain_start(m.start)
                 name = m.place.qualified() + firm.group()
                 org = self._org(name, "soe", m.place)
                 org.add_alias(text[begin:firm.end()], m.place.name + firm.group())
@@ -153,9 +152,7 @@ class Organisations:
                 continue
             surface = match.group("unit")
             if parent is None:
-                begin = start
-                while begin in self.places.ends:
-                    begin = self.places.ends[begin].start
+                begin = self._chain_start(start)
                 name, kind = place.qualified() + surface, "government_department"
             else:
                 begin, name, kind = parent.start, parent.org.name + surface, parent.org.kind
@@ -203,9 +200,7 @@ class Organisations:
             redundant, pos = text[pos - 1], pos - 1
         mention = self.places.ends.get(pos)
         if mention is not None:
-            begin = mention.start
-            while begin in self.places.ends:  # 秦皇岛市海港区: extend over a chain of places
-                begin = self.places.ends[begin].start
+            begin = self._chain_start(mention.start)
             return begin, mention.place, redundant
         short = self.places.short_form(text, start)
         if short is not None:
@@ -219,6 +214,12 @@ class Organisations:
         if previous is not None and previous.end >= start - 2 and previous.org.place is not None:
             return start, previous.org.place, ""  # 县委和公安局: the second shares the first's place
         return start, None, ""
+
+    def _chain_start(self, start: int) -> int:
+        """Where a chain of places written together begins (秦皇岛市海港区 for 海港区 at `start`)."""
+        while start in self.places.ends:
+            start = self.places.ends[start].start
+        return start
 
     def _body(self, match: re.Match[str], taken: set[int]) -> None:
         text, start, end = self.text, match.start(), match.end()
