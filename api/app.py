@@ -15,12 +15,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiandu.api.deps import Context
 from jiandu.api.names import UnknownPatterns, not_found_body
 from jiandu.api.routes import ROUTERS
+from jiandu.api.routes.workbench import bundle_folder
 from jiandu.graph.connect import open_store
 from jiandu.graph.store import QueryTimeout, Store, StoreError, WriteRefused
 from jiandu.ledger import LedgerError, NoSuchItem, VersionConflict
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = FastAPIOffline(title="jiandu 监督图谱 API", version="1", description=DESCRIPTION, lifespan=lifespan)
     for router in ROUTERS:
         app.include_router(router)
+    # the workbench's script and styles, built from visualizations/workbench and shipped in the package
+    app.mount("/workbench", StaticFiles(directory=bundle_folder(), check_dir=False), name="workbench")
     app.add_middleware(UnknownPatterns)
     if store is not None:
         app.state.ctx = Context(store, settings)

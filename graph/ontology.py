@@ -87,6 +87,7 @@ class Property:
     synonyms: tuple[tuple[str, str], ...] = ()  # other spellings of a listed value (province → 省)
     planned: bool = False  # a date that lies ahead when recorded (a deadline), not one the data has seen
     derived: Derivation | None = None  # computed by jiandu from the graph, never taken from a record
+    bulky: bool = False  # too large to draw (a document's text): views leave it out
 
     def coerce(self, raw: Any) -> Any:
         """Turn a raw CSV/JSON value into this property's type, or raise FieldError.
@@ -307,6 +308,11 @@ class Ontology:
         """The names of `label`'s derived properties."""
         return frozenset(p.name for name, p in self.derived() if name == label)
 
+    def unviewed_names(self, label: str) -> frozenset[str]:
+        """What a view leaves out of a `label` node: derived properties (it shows the relationships
+        they come from) and bulky ones (a document's text, quoted by span instead)."""
+        return self.derived_names(label) | {n for n, p in self.nodes[label].properties.items() if p.bulky}
+
     def observed_dates(self) -> dict[str, tuple[bool, list[str]]]:
         """Per label or relationship type (and whether it is a relationship), its date properties
         that record what happened (not `planned` ones)."""
@@ -332,6 +338,7 @@ def _properties(spec: dict[str, Any] | None, where: str) -> dict[str, Property]:
             synonyms=tuple((str(k), str(v)) for k, v in (p.get("synonyms") or {}).items()),
             planned=bool(p.get("planned", False)),
             derived=Derivation.read(p["derived"]) if p.get("derived") else None,
+            bulky=bool(p.get("bulky", False)),
         )
     return props
 
@@ -351,6 +358,10 @@ def load(path: Path | None = None) -> Ontology:
         )
         for label, spec in data["nodes"].items()
     }
+    for label, node in nodes.items():
+        since = node.style.get("since")
+        if since is not None and (since not in node.properties or node.properties[since].type != "date"):
+            raise ValueError(f"ontology: {label}'s style.since {since!r} is not one of its date properties")
     rels = {}
     for rtype, spec in data["relationships"].items():
         props = _properties(spec.get("properties"), rtype)

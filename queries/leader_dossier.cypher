@@ -10,34 +10,36 @@
 // column with_id · 相关对象 id unit, body, clue, audit, finding, case or ledger item
 // column with_name · 相关对象名称
 // column note · 备注 一把手 flag, status, stage (ledger: origin)
+// column sources · 来源 where the entry's tie to the leader was read: "FILE#LINE" or "DOC#START-END"
 MATCH (l:Leader {id: $leader_id})-[p:HOLDS_POST]->(u)
 RETURN 'post' AS section, p.start AS date, p.end AS until, p.title AS what, u.id AS with_id, u.name AS with_name,
-       CASE WHEN p.top_leader THEN '一把手' ELSE '' END AS note
+       CASE WHEN p.top_leader THEN '一把手' ELSE '' END AS note, p.sources AS sources
 UNION ALL
 MATCH (l:Leader {id: $leader_id})<-[s:SUPERVISED]-(x)
 RETURN 'supervised' AS section, s.date AS date, null AS until, s.kind AS what, x.id AS with_id, x.name AS with_name,
-       coalesce(s.note, '') AS note
+       coalesce(s.note, '') AS note, s.sources AS sources
 UNION ALL
-MATCH (l:Leader {id: $leader_id})<-[:ABOUT]-(c:Clue)
+MATCH (l:Leader {id: $leader_id})<-[r:ABOUT]-(c:Clue)
 RETURN 'clue' AS section, c.received AS date, c.disposed AS until, c.channel AS what, c.id AS with_id,
-       c.name AS with_name, c.status AS note
+       c.name AS with_name, c.status AS note, r.sources AS sources
 UNION ALL
-MATCH (l:Leader {id: $leader_id})<-[:AUDITS]-(a:Audit)
+MATCH (l:Leader {id: $leader_id})<-[r:AUDITS]-(a:Audit)
 RETURN 'audit' AS section, a.date AS date, null AS until, a.kind AS what, a.id AS with_id, a.name AS with_name,
-       '' AS note
+       '' AS note, r.sources AS sources
 UNION ALL
-MATCH (l:Leader {id: $leader_id})<-[:CONCERNS]-(f:Finding)
+MATCH (l:Leader {id: $leader_id})<-[r:CONCERNS]-(f:Finding)
 RETURN 'finding' AS section, f.found AS date, f.closed AS until, f.status AS what, f.id AS with_id, f.name AS with_name,
-       '' AS note
+       '' AS note, r.sources AS sources
 UNION ALL
 MATCH (l:Leader {id: $leader_id})-[i:INVOLVED_IN]->(k:Case)
 RETURN 'case' AS section, k.opened AS date, k.closed AS until, i.role AS what, k.id AS with_id, k.name AS with_name,
-       coalesce(k.stage, '') AS note
+       coalesce(k.stage, '') AS note, i.sources AS sources
 UNION ALL
 MATCH (l:Leader {id: $leader_id})-[s:SANCTIONED]->(k:Case)
 RETURN 'sanction' AS section, s.date AS date, null AS until, s.kind AS what, k.id AS with_id, k.name AS with_name,
-       '' AS note
+       '' AS note, s.sources AS sources
 UNION ALL
-MATCH (l:Leader {id: $leader_id})<-[:RESPONSIBLE_LEADER]-(t:LedgerItem)
+MATCH (l:Leader {id: $leader_id})<-[r:RESPONSIBLE_LEADER]-(t:LedgerItem)
 RETURN 'ledger' AS section, t.opened AS date, CASE WHEN t.state = 'closed' THEN t.state_date END AS until,
-       t.state AS what, t.id AS with_id, t.name AS with_name, coalesce(t.origin, '') AS note
+       t.state AS what, t.id AS with_id, t.name AS with_name, coalesce(t.origin, '') AS note,
+       r.sources AS sources

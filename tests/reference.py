@@ -352,26 +352,28 @@ def leader_dossier(g, leader_id):
     rows = []
     for u, p in out(g, who, "HOLDS_POST"):
         rows.append(("post", p.get("start"), p.get("end"), p.get("title"), u[1], prop(g, u, "name"),
-                     "一把手" if p.get("top_leader") is True else ""))
+                     "一把手" if p.get("top_leader") is True else "", p.get("sources")))
     for x, s in into(g, who, "SUPERVISED"):
-        rows.append(("supervised", s.get("date"), None, s.get("kind"), x[1], prop(g, x, "name"), s.get("note") or ""))
-    for c, _ in into(g, who, "ABOUT", "Clue"):
+        rows.append(("supervised", s.get("date"), None, s.get("kind"), x[1], prop(g, x, "name"), s.get("note") or "",
+                     s.get("sources")))
+    for c, r in into(g, who, "ABOUT", "Clue"):
         rows.append(("clue", prop(g, c, "received"), prop(g, c, "disposed"), prop(g, c, "channel"), c[1],
-                     prop(g, c, "name"), prop(g, c, "status")))
-    for a, _ in into(g, who, "AUDITS", "Audit"):
-        rows.append(("audit", prop(g, a, "date"), None, prop(g, a, "kind"), a[1], prop(g, a, "name"), ""))
-    for f, _ in into(g, who, "CONCERNS", "Finding"):
+                     prop(g, c, "name"), prop(g, c, "status"), r.get("sources")))
+    for a, r in into(g, who, "AUDITS", "Audit"):
+        rows.append(("audit", prop(g, a, "date"), None, prop(g, a, "kind"), a[1], prop(g, a, "name"), "",
+                     r.get("sources")))
+    for f, r in into(g, who, "CONCERNS", "Finding"):
         rows.append(("finding", prop(g, f, "found"), prop(g, f, "closed"), prop(g, f, "status"), f[1],
-                     prop(g, f, "name"), ""))
+                     prop(g, f, "name"), "", r.get("sources")))
     for k, i in out(g, who, "INVOLVED_IN", "Case"):
         rows.append(("case", prop(g, k, "opened"), prop(g, k, "closed"), i.get("role"), k[1], prop(g, k, "name"),
-                     prop(g, k, "stage") or ""))
+                     prop(g, k, "stage") or "", i.get("sources")))
     for k, s in out(g, who, "SANCTIONED", "Case"):
-        rows.append(("sanction", s.get("date"), None, s.get("kind"), k[1], prop(g, k, "name"), ""))
-    for i, _ in into(g, who, "RESPONSIBLE_LEADER", "LedgerItem"):
+        rows.append(("sanction", s.get("date"), None, s.get("kind"), k[1], prop(g, k, "name"), "", s.get("sources")))
+    for i, r in into(g, who, "RESPONSIBLE_LEADER", "LedgerItem"):
         state = prop(g, i, "state")
         rows.append(("ledger", prop(g, i, "opened"), prop(g, i, "state_date") if state == "closed" else None, state,
-                     i[1], prop(g, i, "name"), prop(g, i, "origin") or ""))
+                     i[1], prop(g, i, "name"), prop(g, i, "origin") or "", r.get("sources")))
     return rows
 
 

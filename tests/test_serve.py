@@ -15,36 +15,15 @@ from pathlib import Path
 import httpx
 import pytest
 from browser import CHROMIUM, visit
-from conftest import ROOT, SAMPLES
+from conftest import ROOT
+from served import free_port, sample_db, serve, stop, workers_of
 
 from jiandu.api.keys import KeyStore
 from jiandu.cli.service import default_workers
-from jiandu.graph.connect import open_store
 from jiandu.graph.embedded import EmbeddedServer
-from jiandu.ingest.loader import ingest
 
 SHOTS = ROOT / "out" / "test-screenshots"
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _workers(pid: int) -> list[int]:
-    """The worker processes `pid` started (multiprocessing's spawned children)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            if f"\nPPid:\t{pid}\n" in status and b"spawn_main" in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-    return found
 
 
 def _established(pid: int, port: int) -> int:
@@ -66,62 +45,27 @@ def _established(pid: int, port: int) -> int:
     return count
 
 
-def _serve(db: Path, port: int, *options: str) -> subprocess.Popen:
-    """`jiandu serve` on the sample graph in `db`, once its /health answers ok."""
-    server = subprocess.Popen([sys.executable, "-m", "jiandu", "--store", f"falkordb+embedded://{db}", "serve",
-                               "--port", str(port), *options], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json().get("status") == "ok":
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    return server
-
-
-def _stop(server: subprocess.Popen, workers: list[int], db: Path) -> None:
-    """Ctrl-C, as a user stops it: the server, its workers and the embedded database all end."""
-    server.send_signal(signal.SIGINT)
-    _, errors = server.communicate(timeout=60)
-    print(errors)  # shown by pytest when the test fails: what the server said
-    assert server.returncode == 0, errors
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
-    deadline = time.monotonic() + 10
-    while EmbeddedServer(db).server_pid() is not None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert EmbeddedServer(db).server_pid() is None, "the embedded database outlived the API server"
-
-
-def _sample_db(tmp_path: Path) -> Path:
-    db = tmp_path / "db"
-    with open_store(f"falkordb+embedded://{db}") as store:
-        ingest(store, [SAMPLES], rejects_dir=tmp_path / "rejects")
-    return db
-
-
 def test_serve_uses_the_cores_by_default(tmp_path):
     """Without --workers: two workers per core, at most four (one worker kept 1.1-1.3 of two cores busy)."""
-    db = _sample_db(tmp_path)
-    server = _serve(db, _free_port())
+    db = sample_db(tmp_path)
+    server = serve(db, free_port())
     workers: list[int] = []
     try:
-        workers = _workers(server.pid)
+        workers = workers_of(server.pid)
         assert len(workers) == default_workers() == min(4, 2 * len(os.sched_getaffinity(0)))
     finally:
-        _stop(server, workers, db)
+        stop(server, workers, db)
 
 
 def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
-    db = _sample_db(tmp_path)
+    db = sample_db(tmp_path)
     token = KeyStore(db / "api_keys.json").create("viewer", "serve test")
-    port = _free_port()
-    server = _serve(db, port, "--workers", "2")
+    port = free_port()
+    server = serve(db, port, "--workers", "2")
     workers: list[int] = []
     try:
         base = f"http://127.0.0.1:{port}"
-        workers = _workers(server.pid)
+        workers = workers_of(server.pid)
         assert len(workers) == 2, workers
         # four clients, each on its own keep-alive connection, all answered
         clients, home = [], {}
@@ -151,7 +95,7 @@ def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
         os.kill(workers[0], signal.SIGKILL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # one reading of /proc per look: a dying worker is still listed
-            replaced = _workers(server.pid)
+            replaced = workers_of(server.pid)
             if len(replaced) == 2 and workers[0] not in replaced:
                 break
             time.sleep(0.2)
@@ -165,12 +109,12 @@ def test_workers_share_connections_evenly_and_stop_cleanly(tmp_path):
                     break
             assert answers == [200] * 4
     finally:
-        _stop(server, workers, db)
+        stop(server, workers, db)
 
 
 def test_workers_that_cannot_start_stop_the_server_with_a_message(tmp_path):
-    port = _free_port()
-    dead = f"falkordb://127.0.0.1:{_free_port()}"  # nothing listens there
+    port = free_port()
+    dead = f"falkordb://127.0.0.1:{free_port()}"  # nothing listens there
     done = subprocess.run([sys.executable, "-m", "jiandu", "--store", dead, "serve", "--port", str(port),
                            "--workers", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "停止服务 (stopping)" in done.stderr
@@ -189,22 +133,22 @@ def _raw(port: int, request: bytes) -> tuple[str, bytes]:
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_raw_chinese_in_a_url_gets_a_json_error(tmp_path, workers):
-    db = _sample_db(tmp_path)
-    port = _free_port()
-    server = _serve(db, port, "--workers", workers)
+    db = sample_db(tmp_path)
+    port = free_port()
+    server = serve(db, port, "--workers", workers)
     try:
         head, body = _raw(port, "GET /api/v1/search?q=王 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         assert head.startswith("HTTP/1.1 400") and "application/json" in head.lower()
         assert "URL 编码" in json.loads(body)["detail"]
     finally:
-        _stop(server, _workers(server.pid), db)
+        stop(server, workers_of(server.pid), db)
 
 
 @needs_browser
 def test_docs_work_offline_and_health_follows_the_store(tmp_path):
-    db = _sample_db(tmp_path)
-    port = _free_port()
-    server = _serve(db, port, "--workers", "1")
+    db = sample_db(tmp_path)
+    port = free_port()
+    server = serve(db, port, "--workers", "1")
     try:
         seen = visit(f"http://127.0.0.1:{port}/docs", SHOTS / "docs.png", wait_for=".opblock-summary-path")
         assert seen.external == [] and seen.failed == [] and seen.console_errors == []
@@ -217,4 +161,4 @@ def test_docs_work_offline_and_health_follows_the_store(tmp_path):
         back = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30)
         assert back.status_code == 200 and back.json()["status"] == "ok" and back.json()["nodes"] > 0
     finally:
-        _stop(server, _workers(server.pid), db)
+        stop(server, workers_of(server.pid), db)

@@ -15,6 +15,8 @@ SEARCH_Q = "名称/别名前缀, 或拼音前缀/首字母 (liangr, lry) name or
 
 @router.get("/search", summary="按名称、别名、拼音前缀检索节点 find nodes by name, alias, or pinyin prefix")
 def find(request: Request, q: str = Query(min_length=1, max_length=100, description=SEARCH_Q),
-         label: LabelName | None = None, limit: int = Query(20, ge=1, le=200)) -> list[dict[str, Any]]:
-    return audited(request, {"search": q, "label": label},
-                   lambda: context(request).model.search(q, label, limit), len)
+         label: LabelName | None = None, limit: int = Query(20, ge=1, le=200),
+         contains: bool = Query(False, description="另含名称包含 q 或编号以 q 开头者 also names holding q anywhere "
+                                                   "and ids starting with it (a case number)")) -> list[dict[str, Any]]:
+    return audited(request, {"search": q, "label": label, "contains": contains},
+                   lambda: context(request).model.search(q, label, limit, contains), len)

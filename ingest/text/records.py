@@ -126,7 +126,8 @@ class DocumentRecords:
         self.doc_id = "D" + self.doc.sha256[:16]
         self._node("Document", self.doc_id, {"name": self.doc.title or self.doc.name,
                                             "published": self.doc.published, "origin": self.doc.name,
-                                            "sha256": self.doc.sha256}, (0, len(self.doc.text)))
+                                            "sha256": self.doc.sha256, "text": self.doc.text},
+                   (0, len(self.doc.text)))
         for org in extraction.orgs.by_name.values():
             if org.spans:
                 self._org(org)

@@ -21,6 +21,8 @@ from jiandu.views.pinyin import PinyinIndex, is_pinyin_query
 from jiandu.views.pinyin import keys as pinyin_keys
 from jiandu.views.subgraph import Key, Subgraph
 
+EXCERPT_CONTEXT = 40  # characters of a document quoted on each side of a source span
+
 # result column -> the labels its ids may belong to: how a pattern's rows become a picture
 ID_COLUMNS = {
     "leader_id": ("Leader",), "leader_ids": ("Leader",), "top_leader_ids": ("Leader",),
@@ -50,6 +52,7 @@ class FileEntry:
     with_id: str | None
     with_name: str | None
     note: str | None
+    sources: list[str] | None = None  # where the tie was read: "FILE#LINE" or "DOC#START-END"
 
 
 @dataclass(frozen=True)
@@ -83,19 +86,38 @@ class ReadModel:
     _day: tuple[str | None, str | None] | None = field(default=None, repr=False)  # (version, the data's day)
 
     # -- search ----------------------------------------------------------------------------
-    def search(self, q: str, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    def search(self, q: str, label: str | None = None, limit: int = 20,
+               contains: bool = False) -> list[dict[str, Any]]:
         """Nodes whose name or alias starts with `q`, or whose id is `q`; an ASCII `q` is read as
-        pinyin, in full or as initials ("liangr", "lry")."""
+        pinyin, in full or as initials ("liangr", "lry"). With `contains`, names holding `q`
+        anywhere and ids starting with it (a case number) follow, up to `limit`."""
         if is_pinyin_query(q):
-            return self.pinyin.search(self.store, q, label, limit)
-        found: list[dict[str, Any]] = []
+            found = self.pinyin.search(self.store, q, label, limit)
+            return found + self._containing(q, label, limit - len(found), found) if contains else found
+        found = []
         for lb in [label] if label else list(ONTOLOGY.nodes):
             rows = self.store.run(
                 f"MATCH (n:{lb}) WHERE n.name STARTS WITH $q OR n.id = $q "
                 "OR any(a IN coalesce(n.aliases, []) WHERE a STARTS WITH $q) "
                 "RETURN n.id, n.name, n.aliases LIMIT $limit", {"q": q, "limit": limit}, read_only=True).rows
             found += [{"id": i, "label": lb, "name": n, "aliases": a or []} for i, n, a in rows]
-        return found[:limit]
+        found = found[:limit]
+        return found + self._containing(q, label, limit - len(found), found) if contains else found
+
+    def _containing(self, q: str, label: str | None, limit: int, seen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Nodes whose name holds `q` or whose id starts with it, but for those already `seen`."""
+        known = {(hit["label"], hit["id"]) for hit in seen}
+        found: list[dict[str, Any]] = []
+        for lb in [label] if label else list(ONTOLOGY.nodes):
+            if len(found) >= limit:
+                break
+            rows = self.store.run(
+                f"MATCH (n:{lb}) WHERE n.name CONTAINS $q OR n.id STARTS WITH $q "
+                "RETURN n.id, n.name, n.aliases LIMIT $limit", {"q": q, "limit": limit + len(known)},
+                read_only=True).rows
+            found += [{"id": i, "label": lb, "name": n, "aliases": a or []} for i, n, a in rows
+                      if (lb, i) not in known]
+        return found[:max(limit, 0)]
 
     def identify(self, label: str, text: str, limit: int = 20) -> str:
         """The id of the one `label` node that `text` names: its id, else its exact name or alias,
@@ -198,6 +220,34 @@ class ReadModel:
             step = previous
         return sub
 
+    def degrees(self, label: str, node_id: str) -> dict[str, int]:
+        """How many relationships of each type touch a node: what expanding it by type would bring."""
+        rows = self.store.run(f"MATCH (n:{label} {{id: $id}})-[r]-() RETURN type(r), count(r)", {"id": node_id},
+                              read_only=True).rows
+        return {rtype: count for rtype, count in sorted(rows)}
+
+    def induced(self, keys: list[Key], limit: int = 5000, version: str | None = None) -> Subgraph:
+        """The nodes `keys` names and every relationship among them: a saved view, reopened."""
+        sub = Subgraph(version=version or self.store.version())
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for label, node_id in keys[:limit]:
+            if label in ONTOLOGY.nodes:
+                by_label[label].append(node_id)
+        for label, ids in sorted(by_label.items()):
+            self._add_nodes(sub, label, sorted(set(ids)), limit)
+        present = {label: sorted(i for lb, i in sub.nodes if lb == label) for label in by_label}
+        for label, ids in sorted(present.items()):
+            if not ids:
+                continue
+            rows = self.store.run(
+                f"UNWIND $ids AS i MATCH (n:{label} {{id: i}})-[r]->(m) WHERE m.id IN $all "
+                "RETURN type(r), properties(r), labels(m)[0], m.id, n.id",
+                {"ids": ids, "all": sorted({i for _, i in sub.nodes})}, read_only=True).rows
+            for rtype, rprops, mlabel, mid, nid in rows:
+                if (mlabel, mid) in sub.nodes:
+                    sub.edges[((label, nid), rtype, (mlabel, mid), str(rprops.get("id") or ""))] = rprops
+        return sub
+
     # -- named patterns ------------------------------------------------------------------
     def data_day(self) -> str | None:
         """The latest date the data has seen (``queries.library.data_day``), read once per graph version."""
@@ -242,6 +292,23 @@ class ReadModel:
         rows = found.result.records()
         items = Ledger(self.store, self.settings).list(unit=unit_id, as_of=found.params["as_of"], limit=None).items
         return UnitPortrait(unit, rows[0] if rows else {}, found.params["as_of"], [i.as_json() for i in items])
+
+    def excerpt(self, source: str, context: int = EXCERPT_CONTEXT) -> dict[str, Any] | None:
+        """The text a "DOC#START-END[,START-END…]" source points at, with `context` characters each
+        side, from the Document node's stored text; None for a record's "FILE#L12" or an unknown document."""
+        name, _, spans = source.rpartition("#")
+        found = [(int(a), int(b)) for a, b in (part.split("-", 1) for part in spans.split(",")
+                                                  if part.count("-") == 1 and part.replace("-", "").isdigit())]
+        if not name or not found:
+            return None
+        rows = self.store.run("MATCH (d:Document {origin: $name}) RETURN d.id, d.name, d.text LIMIT 1", {"name": name},
+                              read_only=True).rows
+        if not rows or rows[0][2] is None:
+            return None
+        doc_id, title, text = rows[0]
+        return {"document": doc_id, "title": title, "spans": [
+            {"start": a, "end": b, "before": text[max(a - context, 0):a], "text": text[a:b],
+             "after": text[b:b + context]} for a, b in found if 0 <= a <= b <= len(text)]}
 
     # -- hubs ------------------------------------------------------------------------------
     def warm_hubs(self, version: str) -> bool:

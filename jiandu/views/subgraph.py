@@ -9,8 +9,8 @@ from jiandu.graph.ontology import ONTOLOGY
 
 Key = tuple[str, str]  # (label, id)
 EdgeKey = tuple[Key, str, Key, str]  # (source, type, target, the relationship's own id or "")
-# derived properties serve queries; a view shows the relationships they are derived from instead
-_DERIVED = {label: ONTOLOGY.derived_names(label) for label in ONTOLOGY.nodes}
+# derived properties serve queries (a view shows the relationships they come from), bulky ones are quoted
+_UNVIEWED = {label: ONTOLOGY.unviewed_names(label) for label in ONTOLOGY.nodes}
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Subgraph:
 
     def add_node(self, label: str, props: dict[str, Any]) -> Key:
         key = (label, props["id"])
-        hidden = _DERIVED.get(label)
+        hidden = _UNVIEWED.get(label)
         self.nodes.setdefault(key, {k: v for k, v in props.items() if k not in hidden} if hidden else props)
         return key
 
