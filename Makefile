@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 
 NEO4J   = neo4j-local/target/classpath.txt
 
-.PHONY: demo test browser bench neo4j clean
+.PHONY: demo test browser bench neo4j workbench clean
 
 demo: $(VENV)/.installed
 	$(BIN)/jiandu demo
@@ -26,6 +26,11 @@ browser:
 neo4j: $(NEO4J)
 $(NEO4J): neo4j-local/pom.xml $(wildcard neo4j-local/src/main/java/jiandu/*.java)
 	mvn -q -B -f neo4j-local/pom.xml package
+
+# The workbench's bundle (committed, so that `make demo` needs no Node.js): rebuild it after changing
+# visualizations/workbench/src, from the packages package-lock.json pins.
+workbench:
+	cd visualizations/workbench && npm ci --no-audit --no-fund && npm run build
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/ingest.py

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
+import reference
 from conftest import ROOT, SAMPLES
 from fastapi.testclient import TestClient
 
 from jiandu.api.app import create_app
 from jiandu.api.keys import KeyStore
+from jiandu.graph.ontology import ONTOLOGY
 from jiandu.ingest.loader import ingest
+from jiandu.ingest.text.document import read_document
+from jiandu.ingest.text.load import ingest_documents, source_name
 from jiandu.queries.library import data_day, library
 from jiandu.settings import Settings
 
@@ -469,3 +474,63 @@ def test_unknown_names_are_refused_before_the_body_with_close_matches(api):
     lost = client.get("/api/v1/leaders/L1/neighborhood", headers=h)
     assert lost.status_code == 404 and "/api/v1/leaders/L1/neighbourhood" in lost.json()["did_you_mean"]
     assert client.get("/api/v1/leaders/L-NOPE/file", headers=h).status_code == 400  # a route, an unknown id
+
+
+def test_what_the_workbench_asks_for(api):
+    """The page at /, the ontology for display, a node's degrees and expansion by type, a saved view
+    reopened, substring search, and the quoted text of a document span; checked against the graph
+    as networkx sees it."""
+    client, tokens, _, tmp_path, store = api
+    h = _h(tokens["viewer"])
+    page = client.get("/")
+    assert page.status_code == 200 and "监督图谱工作台" in page.text and 'src="workbench/workbench.js"' in page.text
+    assert client.get("/workbench/workbench.js").status_code == 200
+
+    shown = client.get("/api/v1/ontology", headers=h).json()
+    assert list(shown["nodes"]) == list(ONTOLOGY.nodes) and shown["data_day"] == data_day(store)
+    colours = [k["color"] for k in shown["nodes"].values()]
+    assert len(set(colours)) == len(colours), "one colour per kind"
+    assert shown["relationships"]["HOLDS_POST"]["group"] is False
+
+    g = reference.export(store)
+    top = ("Leader", META["planted"]["collapse_clusters"][0]["top_leader"])
+    ties = Counter(d["type"] for _, _, d in [*g.out_edges(top, data=True), *g.in_edges(top, data=True)])
+    assert client.get(f"/api/v1/nodes/Leader/{top[1]}/degrees", headers=h).json() == dict(ties)
+    unit = next(t for t, d in reference.out(g, top, "HOLDS_POST"))
+    posts = reference.into(g, unit, "HOLDS_POST")
+    view = client.get(f"/api/v1/nodes/Unit/{unit[1]}/expand?types=HOLDS_POST", headers=h).json()
+    assert {e["type"] for e in view["edges"]} == {"HOLDS_POST"}
+    assert {(n["label"], n["id"]) for n in view["nodes"]} == {unit, *(s for s, _ in posts)}
+    acts = max((n for n in g if n[0] == "OversightBody"), key=lambda n: len(reference.out(g, n, "SUPERVISED")))
+    total = len(reference.out(g, acts, "SUPERVISED"))
+    few = client.get(f"/api/v1/nodes/OversightBody/{acts[1]}/expand?types=SUPERVISED&per_node=7", headers=h).json()
+    assert len(few["edges"]) == 7 and few["left_out"] >= total - 7
+
+    saved = client.post("/api/v1/subgraph", headers=h, json={"nodes": [list(top), list(unit), ["Leader", "L-NONE"],
+                                                                       ["Nothing", "x"]]}).json()
+    assert {(n["label"], n["id"]) for n in saved["nodes"]} == {top, unit}
+    assert {(e["source"], e["type"], e["target"]) for e in saved["edges"]} == {
+        (a[1], d["type"], b[1]) for a, b, d in g.edges(data=True) if {a, b} <= {top, unit}}
+
+    name = g.nodes[unit]["name"]
+    middle = name[2:5]
+    assert (unit[1], "Unit") in {(x["id"], x["label"]) for x in client.get(
+        f"/api/v1/search?q={middle}&contains=true&limit=200", headers=h).json()}
+    assert not name.startswith(middle)  # so only the substring search finds it
+    assert unit[1] not in {x["id"] for x in client.get(f"/api/v1/search?q={middle}&limit=200", headers=h).json()}
+    assert {x["label"] for x in client.get("/api/v1/search?q=C0000&contains=true", headers=h).json()} == {"Case"}
+
+    # a document's text is kept for its spans, quoted on request, and never drawn in a view
+    report = next((ROOT / "ingest" / "sample_reports").iterdir())
+    ingest_documents(store, [report], rejects_dir=tmp_path / "rejects")
+    text = read_document(report, source_name(report)).text
+    sources = [s for _, _, d in reference.export(store).edges(data=True) for s in d.get("sources") or ()
+               if "#" in s and s.rsplit("#", 1)[1][0].isdigit()]
+    ref = sources[0]
+    start, end = map(int, ref.rsplit("#", 1)[1].split(",")[0].split("-"))
+    quoted = client.get("/api/v1/sources", params={"ref": ref}, headers=h).json()
+    assert quoted["spans"][0]["text"] == text[start:end] and quoted["spans"][0]["after"] == text[end:end + 40]
+    assert client.get("/api/v1/sources", params={"ref": "ingest/samples/Leader.csv#L3"}, headers=h).status_code == 404
+    doc = quoted["document"]
+    drawn = client.get(f"/api/v1/nodes/Document/{doc}/expand", headers=h).json()
+    assert drawn["nodes"] and all("text" not in n["properties"] for n in drawn["nodes"])

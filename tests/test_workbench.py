@@ -11,7 +11,9 @@ import csv
 import io
 import json
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from jiandu.api.keys import KeyStore
 from jiandu.graph.connect import open_store
 
 SHOTS = ROOT / "out" / "test-screenshots"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
+needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 
 
 @dataclass
@@ -138,6 +140,7 @@ def tenures_on(posts: list, day: str) -> int:
     return sum(1 for _, _, start, end, _ in posts if start <= day and (end is None or end >= day))
 
 
+@needs_browser
 def test_the_walkthrough(served):
     unit, day = served.unit, served.data_day
     top = next(p for p in unit["posts"] if p[4] and p[3] is None)  # the 一把手 now
@@ -227,6 +230,7 @@ def test_the_walkthrough(served):
         s.shot("07-exported")
 
 
+@needs_browser
 def test_groups_open_on_double_click_and_undo_restores(served):
     with workbench(served) as s:
         login(s, served)
@@ -266,6 +270,7 @@ def test_groups_open_on_double_click_and_undo_restores(served):
         assert body not in s.view_keys()
 
 
+@needs_browser
 def test_a_pattern_runs_from_its_form_and_exports_csv(served):
     with workbench(served) as s:
         login(s, served)
@@ -296,6 +301,7 @@ def test_a_pattern_runs_from_its_form_and_exports_csv(served):
         s.shot("10-pattern")
 
 
+@needs_browser
 def test_a_wrong_key_is_refused_with_a_message(served):
     from playwright.sync_api import sync_playwright
 
@@ -313,6 +319,7 @@ def test_a_wrong_key_is_refused_with_a_message(served):
             browser.close()
 
 
+@needs_browser
 def test_a_document_span_is_quoted_in_the_dossier(served):
     """A leader read from the sample report: the dossier quotes the report's words for the post."""
     leader_id, name, source = served.reported
@@ -347,3 +354,22 @@ def _png(data: bytes) -> tuple[int, int, bytes]:
             chunks.append(data[at + 8:at + 8 + length])
         at += 12 + length
     return width, height, zlib.decompress(b"".join(chunks))
+
+
+def test_the_committed_bundle_is_what_the_sources_build(tmp_path):
+    """The bundle `jiandu serve` ships is rebuilt from the sources and the locked packages (npm ci
+    from the registry, as CI installs them) and must match byte for byte."""
+    source = ROOT / "visualizations" / "workbench"
+    for name in ("package.json", "package-lock.json", "build.mjs"):
+        shutil.copy(source / name, tmp_path / name)
+    shutil.copytree(source / "src", tmp_path / "src")
+    npm = shutil.which("npm")
+    assert npm, "npm is needed to rebuild the workbench (Node.js 20 with npm)"
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=tmp_path, check=True,
+                   capture_output=True, timeout=600)
+    subprocess.run(["node", "build.mjs", "rebuilt"], cwd=tmp_path, check=True, capture_output=True, timeout=300)
+    built = sorted(p.name for p in (tmp_path / "rebuilt").iterdir())
+    assert built == sorted(p.name for p in (source / "dist").iterdir())
+    for name in built:
+        assert (tmp_path / "rebuilt" / name).read_bytes() == (source / "dist" / name).read_bytes(), (
+            f"dist/{name} differs from a fresh build: run `make workbench` and commit dist/")
