@@ -52,7 +52,7 @@ def visit(page_path: Path | str, screenshot: Path | None = None, wait_drawn: boo
             page.on("pageerror", lambda e: result.console_errors.append(str(e)))
             page.on("requestfailed", lambda r: result.failed.append(r.url))
             started = time.perf_counter()
-            page.goto(page_path if isinstance(page_path, str) else page_path.resolve().as_uri())
+            page.goto(page_path if isinstance(page_path, str) else page_path.resolve().as_uri(), timeout=timeout_ms)
             if wait_for:
                 page.wait_for_selector(wait_for, timeout=timeout_ms)
             elif wait_drawn:

@@ -194,6 +194,11 @@ def test_the_walkthrough(served):
         assert s.page.inner_text("#asof-label") == earlier
         assert s.status("tenures") == tenures_on(unit["posts"], earlier)
         s.shot("06-time-slider")
+        # the 一把手 badge follows the day: the former 一把手 wears it during that tenure, the present one not yet
+        former = next(p for p in unit["posts"] if p[4] and p[3] is not None and p[2] < top[2])
+        s.page.locator("#asof").fill(str(day_number(former[2])))
+        tops = set(s.js("() => [...jiandu.view.tops]"))
+        assert f"Leader:{former[0]}" in tops and f"Leader:{top[0]}" not in tops
         s.page.locator("#asof").fill(str(day_number(day)))
         assert s.status("tenures") == tenures_on(unit["posts"], day)
 

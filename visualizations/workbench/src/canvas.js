@@ -14,6 +14,7 @@ const EDGE_LABELS_UP_TO = 60; // drawn edges: beyond this, only the selected nod
 export class Canvas {
   constructor(container, view, handlers) {
     this.view = view;
+    this.settled = handlers.settled;
     this.container = container;
     this.selected = null;
     this.hoveredEdge = null;
@@ -38,6 +39,11 @@ export class Canvas {
       edgeReducer: (key, a) => this.edgeLook(key, a),
     });
     this.bind(handlers);
+    view.onGraph = (graph) => {
+      this.stopLayout(false);
+      this.choosePrograms(graph);
+      this.renderer.setGraph(graph);
+    };
     // the panels around the canvas open and close: keep the drawing the size of its box
     new ResizeObserver(() => {
       this.renderer.resize();
@@ -49,10 +55,13 @@ export class Canvas {
     const view = this.view;
     const out = { ...a };
     if (!view.visible.has(key)) out.hidden = true;
-    const badge = a.top ? "〔一把手〕" : "";
-    const pin = a.fixed ? " 📌" : "";
-    out.label = `${badge}${a.label}${pin}`;
-    if (a.top) out.forceLabel = true;
+    const top = view.tops.has(key); // a 一把手 on the slider's day: a badge and a larger disc, not a shape
+    const pin = a.fixed ? " [固定]" : "";
+    out.label = `${top ? "〔一把手〕" : ""}${a.label}${pin}`;
+    if (top) {
+      out.forceLabel = true;
+      out.size = a.size * 1.5;
+    }
     if (a.focus) out.forceLabel = true;
     if (key === this.selected) {
       out.highlighted = true;
@@ -64,21 +73,17 @@ export class Canvas {
 
   edgeLook(key, a) {
     const out = { ...a };
-    const text = this.view.edgeText.get(key);
-    if (text === undefined) {
+    if (!this.view.shownEdges.has(key)) {
       out.hidden = true;
       return out;
     }
-    const many = this.view.graph.size > EDGE_LABELS_UP_TO;
-    out.label = many && key !== this.hoveredEdge ? "" : text;
-    if (this.selected) {
-      const [s, t] = this.view.graph.extremities(key);
-      if (s === this.selected || t === this.selected) {
-        out.color = TOP_RING;
-        out.zIndex = 1;
-        out.label = text;
-      }
+    const [s, t] = this.view.graph.extremities(key);
+    const touched = this.selected && (s === this.selected || t === this.selected);
+    if (touched) {
+      out.color = TOP_RING;
+      out.zIndex = 1;
     }
+    if (touched || key === this.hoveredEdge || this.view.graph.size <= EDGE_LABELS_UP_TO) out.label = this.view.edgeLabel(key);
     return out;
   }
 
@@ -163,24 +168,27 @@ export class Canvas {
     if (graph.order < 2) return;
     const settings = { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 400, gravity: 1, slowDown: 5 };
     this.layout = new FA2Layout(graph, { settings });
-    this.layout.start();
+    const layout = this.layout;
+    // the layout starts once the first frame is on screen: until then it would take the CPU that frame needs
+    this.renderer.once("afterRender", () => requestAnimationFrame(() => this.layout === layout && layout.start()));
+    this.renderer.scheduleRender();
     document.getElementById("layout").textContent = "布局 ■";
     this.stopTimer = setTimeout(() => this.stopLayout(), ms ?? Math.min(1000 + graph.order * 3, 6000));
   }
 
-  stopLayout() {
+  stopLayout(settled = true) {
     clearTimeout(this.stopTimer);
     if (this.layout) {
       this.layout.kill();
       this.layout = null;
+      if (settled) this.settled();
     }
     document.getElementById("layout").textContent = "布局 ▶";
   }
 
   // A large view draws nodes as points and edges as thin lines: several times cheaper per frame where
   // WebGL runs on the CPU (no GPU, or a virtual machine), and at that scale arrows are unreadable anyway.
-  refresh() {
-    const g = this.view.graph;
+  choosePrograms(g) {
     const large = g.order > LIGHT_FROM_NODES || g.size > LIGHT_FROM_EDGES;
     const r = this.renderer;
     if (r.getSetting("defaultNodeType") !== (large ? "point" : "circle")) {
@@ -189,7 +197,11 @@ export class Canvas {
     }
     r.setSetting("hideEdgesOnMove", g.size > EDGES_SHOWN_MOVING_UP_TO);
     this.slowFrames = large;
-    r.refresh();
+  }
+
+  refresh() {
+    this.choosePrograms(this.view.graph);
+    this.renderer.refresh();
   }
 
   focusOn(key) {

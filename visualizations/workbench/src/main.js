@@ -79,6 +79,7 @@ function boot(found) {
     openNode: (k) => guarded(openNode)(k),
     selectEdge: (k) => selectEdge(k),
     pinned: () => redrawLabels(),
+    settled: () => view.graph.order <= FIT_UP_TO && fit(),
   });
   updateSlider();
   updateStatus();
@@ -88,10 +89,8 @@ function boot(found) {
 
 // -- the view -----------------------------------------------------------------------------------
 function redraw({ layout = true } = {}) {
-  view.draw();
+  view.draw(); // hands the canvas a new graph, drawn on the slider's day
   updateSlider();
-  view.applyTime(view.asOf);
-  canvas.refresh();
   legend();
   updateStatus();
   if (layout) canvas.relayout();
@@ -135,7 +134,7 @@ async function addNode(labels, id) {
 // Show the whole view, or in a large one the node just brought in.
 function fit(key = null) {
   if (key && view.graph.order > FIT_UP_TO) setTimeout(() => canvas.focusOn(key), 50);
-  else canvas.renderer.getCamera().animatedReset({ duration: 300 });
+  else canvas.renderer.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1.15, angle: 0 }, { duration: 300 }); // labels fit too
 }
 
 async function expand(key, types) {
@@ -197,7 +196,7 @@ async function selectNode(key) {
   }
   const n = view.nodes.get(key);
   const kind = ontology.nodes[n.label];
-  const top = view.graph.getNodeAttribute(key, "top");
+  const top = view.tops.has(key);
   const actions = el("div", { class: "actions" },
     el("button", { id: "expand-all", onclick: () => guarded(expand)(key) }, "展开 Expand"),
     el("button", { onclick: () => { view.remember(); const k = view.collapse(key); redraw({ layout: false }); say(`收起 ${k} 个节点 (collapsed)`); } }, "收起 Collapse"),
@@ -231,7 +230,7 @@ function selectEdge(key) {
   const [s, t] = view.graph.extremities(key);
   const name = (k) => view.graph.getNodeAttribute(k, "label");
   fill("#details", el("h2", {}, `${name(s)} → ${name(t)}`),
-    el("p", { class: "muted" }, view.edgeText.get(key) || ""),
+    el("p", { class: "muted" }, view.edgeLabel(key)),
     el("ol", { class: "timeline", id: "edge-timeline" }, rows.map((e) => el("li", {},
       el("span", { class: "when" }, (e.props.date || e.props.start || "日期不详") + (e.props.end ? ` — ${e.props.end}` : "")),
       el("span", { class: "what" }, show(e.props.kind || e.props.title || view.relZh(e.type))),
@@ -332,7 +331,7 @@ function legend() {
 
 function updateStatus() {
   const status = $("#status");
-  const shownEdges = view.edgeText.size;
+  const shownEdges = view.shownEdges.size;
   status.dataset.nodes = view.visible.size;
   status.dataset.edges = shownEdges;
   status.dataset.tenures = view.tenures;

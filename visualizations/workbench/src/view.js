@@ -26,7 +26,8 @@ export class View {
     this.asOf = null;
     this.history = [];
     this.visible = new Set(); // display keys shown on this.asOf
-    this.edgeText = new Map(); // display edge -> its label on this.asOf
+    this.tops = new Set();
+    this.shownEdges = new Set(); // drawn edges with a relationship in force on this.asOf
     this.tenures = 0;
   }
 
@@ -152,22 +153,14 @@ export class View {
   }
 
   // -- drawing ----------------------------------------------------------------------------
-  isTop(key) {
-    for (const e of this.edges.values()) {
-      if (e.source === key && e.type === "HOLDS_POST" && e.props.top_leader && relationshipOn(e.props, this.asOf)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   // Redraw the model: nodes keep their places; new ones start beside a neighbour already placed.
   draw(positions = null) {
     const placed = positions || new Map();
     if (!positions) this.graph.forEachNode((k, a) => placed.set(k, { x: a.x, y: a.y }));
-    this.graph.clear();
-    const tops = new Set();
-    for (const e of this.edges.values()) if (e.type === "HOLDS_POST" && e.props.top_leader) tops.add(e.source);
+    // built apart from the canvas, then handed over whole: a graph the canvas watches would have it
+    // react to each of the view's tens of thousands of additions
+    const shown = this.graph;
+    this.graph = new Graph({ type: "directed", multi: false, allowSelfLoops: true });
     const spread = Math.sqrt(this.nodes.size + this.groups.size + 1) * 10;
     const near = new Map();
     for (const e of this.edges.values()) {
@@ -185,8 +178,8 @@ export class View {
     for (const n of this.nodes.values()) {
       const kind = this.ontology.nodes[n.label] || {};
       this.graph.addNode(n.key, {
-        ...at(n.key), label: n.name, kind: n.label, color: kind.color || "#999", size: tops.has(n.key) ? 9 : 6,
-        top: tops.has(n.key), fixed: this.pinned.has(n.key), focus: this.focus.has(n.key),
+        ...at(n.key), label: n.name, kind: n.label, color: kind.color || "#999", size: 6,
+        fixed: this.pinned.has(n.key), focus: this.focus.has(n.key),
       });
     }
     for (const g of this.groups.values()) {
@@ -206,11 +199,14 @@ export class View {
       a.members.push(e.key);
       if (e.type === "SUPERVISED") a.color = ACT_COLOUR;
     }
-    this.graph.forEachEdge((k, a) => this.graph.setEdgeAttribute(k, "size", Math.min(1 + Math.log2(a.members.length || 1), 5)));
+    this.graph.forEachEdge((k, a) => {
+      a.size = Math.min(1 + Math.log2(a.members.length || 1), 5);
+    });
     this.applyTime(this.asOf);
+    if (shown !== this.graph) this.onGraph?.(this.graph);
   }
 
-  // What shows on `day`: nodes that exist by then, relationships in force, bundles counted anew.
+  // What shows on `day`: nodes that exist by then, relationships in force (labels are made when shown).
   applyTime(day) {
     this.asOf = day;
     this.visible = new Set();
@@ -220,25 +216,45 @@ export class View {
     for (const g of this.groups.values()) {
       if (g.nodes.some((n) => nodeOn(this.ontology.nodes[n.label]?.since, n.props, day))) this.visible.add(g.key);
     }
-    this.edgeText = new Map();
+    this.shownEdges = new Set();
     this.tenures = 0;
+    this.tops = new Set(); // 一把手 on this day
+    const tied = new Set();
     this.graph.forEachEdge((k, a, s, t) => {
       if (!this.visible.has(s) || !this.visible.has(t)) return;
-      if (a.members.length === 0) { // a group's edge
-        this.edgeText.set(k, this.relZh(a.groupType));
-        return;
+      let shown = a.members.length === 0; // a group's edge shows with its group
+      for (const m of a.members) {
+        const e = this.edges.get(m);
+        if (!relationshipOn(e.props, day)) continue;
+        shown = true;
+        if (e.type === "HOLDS_POST") {
+          this.tenures += 1;
+          if (e.props.top_leader) this.tops.add(s);
+        }
       }
-      const shown = a.members.map((m) => this.edges.get(m)).filter((e) => relationshipOn(e.props, day));
-      if (shown.length === 0) return;
-      const byType = new Map();
-      for (const e of shown) (byType.get(e.type) || byType.set(e.type, []).get(e.type)).push(e);
-      this.tenures += byType.get("HOLDS_POST")?.length || 0;
-      this.edgeText.set(k, [...byType].map(([type, rows]) => bundleLabel(this.relZh(type), rows)).join(" · "));
+      if (!shown) return;
+      this.shownEdges.add(k);
+      tied.add(s);
+      tied.add(t);
     });
+    // a node whose every tie is out of force on this day steps back too (a leader before the post),
+    // unless the investigator put it there or pinned it
     for (const k of [...this.visible]) {
-      // a node whose only ties are out of force on this day still shows: it exists
-      if (!this.graph.hasNode(k)) this.visible.delete(k);
+      const a = this.graph.getNodeAttributes(k);
+      if (!tied.has(k) && this.graph.degree(k) > 0 && !a.focus && !a.fixed) this.visible.delete(k);
     }
+  }
+
+  // A drawn edge's label on the slider's day: "谈话提醒 ×12，最近 2023-05-10" per type.
+  edgeLabel(key) {
+    const a = this.graph.getEdgeAttributes(key);
+    if (a.members.length === 0) return this.relZh(a.groupType);
+    const byType = new Map();
+    for (const m of a.members) {
+      const e = this.edges.get(m);
+      if (relationshipOn(e.props, this.asOf)) (byType.get(e.type) || byType.set(e.type, []).get(e.type)).push(e);
+    }
+    return [...byType].map(([type, rows]) => bundleLabel(this.relZh(type), rows)).join(" · ");
   }
 
   relZh(type) {
