@@ -169,3 +169,15 @@ def _median(values: list[int]) -> float | None:
 
 def _text(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
+
+
+DOSSIER_SECTIONS = ("post", "supervised", "clue", "audit", "finding", "case", "sanction", "ledger")
+
+
+def leader_dossier(result: Result, params: dict[str, Any]) -> Result:
+    """Each entry's sources sorted (the graph keeps them in the order they were loaded, which
+    differs between one load and several), the entries by section, then date."""
+    at = result.columns.index("sources")
+    rows = [[*row[:at], sorted(row[at]) if row[at] else row[at], *row[at + 1:]] for row in result.rows]
+    rows.sort(key=lambda r: (DOSSIER_SECTIONS.index(r[0]), r[1] or "", r[4] or "", repr(r[:at]), repr(r[at:])))
+    return Result(result.columns, rows)

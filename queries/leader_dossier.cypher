@@ -3,6 +3,7 @@
 // en: One leader's full file: posts over time, supervisory acts received, clues about them, audits of them, findings concerning them, cases and sanctions, and the ledger items they answer for as their unit's 一把手, in time order within each section.
 // param leader_id: str = null · 领导干部 id
 // requires: leader_id Leader
+// finish: leader_dossier
 // column section · 栏目 post 任职 / supervised 监督 / clue 线索 / audit 审计 / finding 问题 / case 案件 / sanction 处分 / ledger 台账
 // column date · 日期 start, act, received, audit, found, opened or sanction date (ledger: opened)
 // column until · 止 end, disposed or closed date (ledger: the 销号 date)

@@ -352,29 +352,34 @@ def leader_dossier(g, leader_id):
     rows = []
     for u, p in out(g, who, "HOLDS_POST"):
         rows.append(("post", p.get("start"), p.get("end"), p.get("title"), u[1], prop(g, u, "name"),
-                     "一把手" if p.get("top_leader") is True else "", p.get("sources")))
+                     "一把手" if p.get("top_leader") is True else "", _sorted(p.get("sources"))))
     for x, s in into(g, who, "SUPERVISED"):
         rows.append(("supervised", s.get("date"), None, s.get("kind"), x[1], prop(g, x, "name"), s.get("note") or "",
-                     s.get("sources")))
+                     _sorted(s.get("sources"))))
     for c, r in into(g, who, "ABOUT", "Clue"):
         rows.append(("clue", prop(g, c, "received"), prop(g, c, "disposed"), prop(g, c, "channel"), c[1],
-                     prop(g, c, "name"), prop(g, c, "status"), r.get("sources")))
+                     prop(g, c, "name"), prop(g, c, "status"), _sorted(r.get("sources"))))
     for a, r in into(g, who, "AUDITS", "Audit"):
         rows.append(("audit", prop(g, a, "date"), None, prop(g, a, "kind"), a[1], prop(g, a, "name"), "",
-                     r.get("sources")))
+                     _sorted(r.get("sources"))))
     for f, r in into(g, who, "CONCERNS", "Finding"):
         rows.append(("finding", prop(g, f, "found"), prop(g, f, "closed"), prop(g, f, "status"), f[1],
-                     prop(g, f, "name"), "", r.get("sources")))
+                     prop(g, f, "name"), "", _sorted(r.get("sources"))))
     for k, i in out(g, who, "INVOLVED_IN", "Case"):
         rows.append(("case", prop(g, k, "opened"), prop(g, k, "closed"), i.get("role"), k[1], prop(g, k, "name"),
-                     prop(g, k, "stage") or "", i.get("sources")))
+                     prop(g, k, "stage") or "", _sorted(i.get("sources"))))
     for k, s in out(g, who, "SANCTIONED", "Case"):
-        rows.append(("sanction", s.get("date"), None, s.get("kind"), k[1], prop(g, k, "name"), "", s.get("sources")))
+        rows.append(("sanction", s.get("date"), None, s.get("kind"), k[1], prop(g, k, "name"), "",
+                     _sorted(s.get("sources"))))
     for i, r in into(g, who, "RESPONSIBLE_LEADER", "LedgerItem"):
         state = prop(g, i, "state")
         rows.append(("ledger", prop(g, i, "opened"), prop(g, i, "state_date") if state == "closed" else None, state,
-                     i[1], prop(g, i, "name"), prop(g, i, "origin") or "", r.get("sources")))
+                     i[1], prop(g, i, "name"), prop(g, i, "origin") or "", _sorted(r.get("sources"))))
     return rows
+
+
+def _sorted(values):
+    return sorted(values) if values else values
 
 
 def unit_portrait(g, unit_id, level, months, as_of, limit):
