@@ -28,8 +28,7 @@ def open_store(url: str | None = None, *, graph: str = GRAPH_NAME, settings: Set
     if scheme == "falkordb+embedded":
         from jiandu.graph.falkordb_store import EmbeddedFalkorStore
 
-        path = unquote(parts.netloc + parts.path) or "./.jiandu"
-        return EmbeddedFalkorStore(path, graph=graph)
+        return EmbeddedFalkorStore(_embedded_path(parts), graph=graph)
     if scheme in ("falkordb", "redis"):
         from jiandu.graph.falkordb_store import FalkorStore
 
@@ -53,6 +52,18 @@ def open_store(url: str | None = None, *, graph: str = GRAPH_NAME, settings: Set
         f"无法识别的存储地址 (unknown store URL) {url!r}: "
         "use falkordb+embedded://PATH, falkordb://HOST:PORT or neo4j://HOST:PORT"
     )
+
+
+def _embedded_path(parts) -> str:
+    return unquote(parts.netloc + parts.path) or "./.jiandu"
+
+
+def data_folder_of(url: str | None = None, settings: Settings | None = None) -> Path:
+    """``data_folder`` of the store `url` names, without opening it (for `jiandu keys`)."""
+    settings = settings or Settings()
+    parts = urlsplit(url or settings.store)
+    embedded = _embedded_path(parts) if parts.scheme.lower() == "falkordb+embedded" else ".jiandu"
+    return Path(settings.data_dir or embedded).resolve()
 
 
 def data_folder(store: Store, settings: Settings | None = None) -> Path:

@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 from pypinyin import lazy_pinyin
 
+from jiandu.api.keys import KeyStore
 from jiandu.graph.embedded import EmbeddedServer
 from jiandu.queries.library import library
 
@@ -141,3 +142,15 @@ def test_schema_prints_the_ontology(tmp_path):
 def test_bad_store_url_is_a_message_not_a_traceback(tmp_path):
     done = _jiandu("--store", "mysql://x", "stats", cwd=tmp_path)
     assert done.returncode == 1 and "unknown store URL" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_keys_go_where_serve_reads_them_for_the_same_store(tmp_path):
+    """`jiandu --store falkordb+embedded://DB keys create` writes DB/api_keys.json, the file `jiandu
+    serve` on that store reads; without --store, ./.jiandu as before."""
+    made = _jiandu("--store", f"falkordb+embedded://{tmp_path / 'db'}", "keys", "create", "--role", "viewer",
+                   cwd=tmp_path)
+    assert made.returncode == 0 and made.stdout.startswith("jd_")
+    assert KeyStore(tmp_path / "db" / "api_keys.json").verify(made.stdout.strip()) is not None
+    assert not (tmp_path / ".jiandu").exists()
+    plain = _jiandu("keys", "create", cwd=tmp_path)
+    assert KeyStore(tmp_path / ".jiandu" / "api_keys.json").verify(plain.stdout.strip()) is not None

@@ -201,6 +201,17 @@ def test_the_walkthrough(served):
         assert f"Leader:{former[0]}" in tops and f"Leader:{top[0]}" not in tops
         s.page.locator("#asof").fill(str(day_number(day)))
         assert s.status("tenures") == tenures_on(unit["posts"], day)
+        # ▶ steps through time from the start of the range, and stops when pressed again
+        s.page.locator("#asof").fill(s.page.get_attribute("#asof", "min"))
+        start = s.page.inner_text("#asof-label")
+        s.page.click("#play")
+        s.page.wait_for_function(f"() => document.querySelector('#asof-label').textContent > '{start}'")
+        s.page.click("#play")
+        stepped = s.page.inner_text("#asof-label")
+        s.page.wait_for_timeout(800)
+        assert s.page.inner_text("#asof-label") == stepped > start
+        assert s.status("tenures") == tenures_on(unit["posts"], stepped)
+        s.page.locator("#asof").fill(str(day_number(day)))
 
         # a saved view reopens from its URL in a new tab (which logs in first)
         s.page.click("#share")
@@ -265,8 +276,21 @@ def test_groups_open_on_double_click_and_undo_restores(served):
         assert s.js(f"() => jiandu.view.groups.has({json.dumps(group)})")
         assert not set(members) & s.view_keys()
 
-        # pin, then hide, the body
+        # collapse: the group and the neighbours tied to the body alone go, the body stays
         body = f"OversightBody:{served.body['id']}"
+        s.js(f"() => jiandu.canvas.renderer.emit('clickNode', {{node: {json.dumps(body)}}})")
+        s.page.click("#by-type .chip[data-type='HANDLES']")  # the cases it handles: too few to fold
+        s.page.wait_for_function("() => [...jiandu.view.nodes.keys()].some(k => k.startsWith('Case:'))")
+        alone = s.js(f"""() => [...jiandu.view.nodes.keys()].filter(k => k !== {json.dumps(body)} &&
+            [...jiandu.view.edges.values()].filter(e => e.source === k || e.target === k)
+              .every(e => e.source === {json.dumps(body)} || e.target === {json.dumps(body)}))""")
+        assert any(k.startswith("Case:") for k in alone)
+        s.page.click("text=收起 Collapse")
+        assert not s.js("() => jiandu.view.groups.size") and not set(alone) & s.view_keys() and body in s.view_keys()
+        s.page.click("#undo")
+        assert s.js("() => jiandu.view.groups.size") == 1 and set(alone) <= s.view_keys()
+
+        # pin, then hide, the body
         s.js(f"() => jiandu.canvas.renderer.emit('clickNode', {{node: {json.dumps(body)}}})")
         s.page.wait_for_selector("#pin")
         s.page.click("#pin")

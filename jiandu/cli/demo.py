@@ -171,6 +171,8 @@ def demo_report(model: ReadModel, run: DemoRun) -> None:
     intro = f"样例数据（虚构）截至 {run.as_of} (fictional sample world as of {run.as_of})"
     index = write_report(model, run.report_dir, run.params, intro=intro, answers=run.answers)
     out.print(f"[green]报告已写入 (report written)[/]: {index}")
+    out.print("工作台 (the workbench): jiandu keys create --role viewer, then jiandu serve, "
+              "and open http://127.0.0.1:8000/")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -14,6 +14,7 @@ from jiandu.api.dealer import serve
 from jiandu.api.keys import ROLES, KeyStore
 from jiandu.api.protocol import JsonErrorsProtocol
 from jiandu.cli.output import err, out
+from jiandu.graph.connect import data_folder_of
 from jiandu.graph.embedded import EmbeddedServer
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -45,7 +46,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    keys = KeyStore(Path(args.data) / "api_keys.json")
+    # the folder `jiandu serve` reads its keys from, for the same --store: else a key made for an
+    # embedded store elsewhere would be refused by the server
+    keys = KeyStore(Path(args.data or data_folder_of(args.settings.store, args.settings)) / "api_keys.json")
     if args.action == "create":
         out.print(keys.create(args.role, args.name or ""))
         err.print("请保存此密钥，它不会再次显示 (keep this key: it is not shown again)")
@@ -91,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--role", choices=list(ROLES), default="viewer")
     p.add_argument("--name")
     p.add_argument("key_id", nargs="?")
-    p.add_argument("--data", default=".jiandu", help="数据目录 data folder")
+    p.add_argument("--data", help="数据目录 data folder (默认 default: the store's, as `jiandu serve` uses)")
     p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("server", help="内置数据库 the embedded FalkorDB server")
