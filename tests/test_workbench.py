@@ -181,6 +181,15 @@ def test_the_walkthrough(served):
         s.page.wait_for_function(f"() => {json.dumps(sorted(leaders))}.every(k => jiandu.view.nodes.has(k))")
         s.page.wait_for_timeout(1500)  # the layout settles
         s.shot("04-unit-expanded")
+        # the edge between the unit and its 一把手 opens into its timeline: one line per relationship
+        edge = f"Leader:{top[0]}>Unit:{unit['id']}"
+        members = s.js(f"() => jiandu.view.graph.getEdgeAttribute({json.dumps(edge)}, 'members').length")
+        s.js(f"() => jiandu.canvas.renderer.emit('clickEdge', {{edge: {json.dumps(edge)}}})")
+        s.page.wait_for_selector("#edge-timeline li")
+        assert s.page.locator("#edge-timeline li").count() == members >= 1
+        assert "任职" in s.page.inner_text("#edge-timeline")
+        s.js(f"() => jiandu.canvas.renderer.emit('clickNode', {{node: 'Unit:{unit['id']}'}})")
+        s.page.wait_for_selector("#open-portrait")
         s.page.click("#open-portrait")
         s.page.wait_for_selector("#unit-tenures li")
         assert s.page.locator("#unit-tenures li").count() == len(unit["posts"])

@@ -11,6 +11,7 @@ import { nodeKey, View } from "./view.js";
 const PLAY_STEP_DAYS = 30;
 const PLAY_EVERY_MS = 350;
 const SEARCH_WAIT_MS = 250;
+const SAVED_AT_MOST = 5000; // nodes POST /api/v1/subgraph takes
 const FIT_UP_TO = 150; // nodes: a view this small is shown whole after each change
 
 let ontology = null;
@@ -115,8 +116,9 @@ async function addNode(labels, id) {
   const kinds = Array.isArray(labels) ? labels : [labels];
   let key = kinds.map((label) => nodeKey(label, id)).find((k) => view.nodes.has(k));
   if (!key) {
-    const found = await api("/subgraph", { nodes: [...kinds.map((label) => [label, id]),
-      ...[...view.nodes.values()].map((n) => [n.label, n.id])] });
+    // its ties to the view: the node with (at most) the API's 5,000 others
+    const others = [...view.nodes.values()].slice(0, SAVED_AT_MOST - kinds.length).map((n) => [n.label, n.id]);
+    const found = await api("/subgraph", { nodes: [...kinds.map((label) => [label, id]), ...others] });
     key = kinds.map((label) => nodeKey(label, id)).find((k) => found.nodes.some((n) => nodeKey(n.label, n.id) === k));
     if (!key) {
       say(`没有找到 ${id} (not found)`, "error");
@@ -164,7 +166,7 @@ async function openNode(key) {
 }
 
 async function reopen(state) {
-  const found = await api("/subgraph", { nodes: state.n.slice(0, 5000) });
+  const found = await api("/subgraph", { nodes: state.n.slice(0, SAVED_AT_MOST) });
   view.clear();
   view.merge(found);
   if (state.t) view.asOf = state.t;
@@ -233,7 +235,8 @@ function selectEdge(key) {
     el("p", { class: "muted" }, view.edgeLabel(key)),
     el("ol", { class: "timeline", id: "edge-timeline" }, rows.map((e) => el("li", {},
       el("span", { class: "when" }, (e.props.date || e.props.start || "日期不详") + (e.props.end ? ` — ${e.props.end}` : "")),
-      el("span", { class: "what" }, show(e.props.kind || e.props.title || view.relZh(e.type))),
+      el("span", { class: "tag" }, view.relZh(e.type)),
+      el("span", { class: "what" }, show(e.props.kind || e.props.title || "")),
       e.props.note ? el("span", { class: "note" }, e.props.note) : null,
       sourceLine(e.props.sources)))));
 }
