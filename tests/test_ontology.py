@@ -24,6 +24,16 @@ def test_design_labels_and_relationships_are_declared():
     assert "sources" in ONTOLOGY.provenance
 
 
+def test_every_node_kind_is_drawn_its_own_way():
+    """One colour per kind, and in the static pictures one shape (with a dashed border setting
+    apart two kinds of one shape); `since` names one of the kind's dates."""
+    styles = [t.style for t in ONTOLOGY.nodes.values()]
+    assert len({s["color"].lower() for s in styles}) == len(styles)
+    assert len({(s["shape"], s.get("border")) for s in styles}) == len(styles)
+    for t in ONTOLOGY.nodes.values():
+        assert t.style.get("since") is None or t.prop(t.style["since"]).type == "date"
+
+
 def test_no_complainant_can_be_stored():
     assert not any("complainant" in label.lower() or "举报" in n.zh for label, n in ONTOLOGY.nodes.items())
     for n in ONTOLOGY.nodes.values():

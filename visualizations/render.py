@@ -135,10 +135,14 @@ def build(sub: Subgraph, title: str) -> tuple[str, str, str, dict[str, Any]]:
         if key in positions:
             extra.update(x=positions[key][0], y=positions[key][1], physics=False)
         border = "#ffd400" if focus else (TOP_BORDER if key in tops else color)
+        dashed = style.get("border") == "dashed"  # a kind drawn with another kind's shape
+        if dashed:
+            extra["shapeProperties"] = {"borderDashes": [4, 3]}
         net.add_node(
             node_id(key), label=label, title=_tooltip(kind.zh, props), shape=style.get("shape", "dot"),
-            color={"background": color if (focus or not dim) else color + "55", "border": border},
-            borderWidth=4 if focus else (3 if key in tops else 1), size=28 if focus else 14,
+            color={"background": color if (focus or not dim) else color + "55",
+                   "border": "#333333" if dashed and border == color else border},
+            borderWidth=4 if focus else (3 if key in tops else 2 if dashed else 1), size=28 if focus else 14,
             font={"face": FONT_STACK, "size": 16 if focus else 12,
                   "color": "#111111" if focus or not dim else "#999999"},
             **extra,
