@@ -411,3 +411,35 @@ def test_the_committed_bundle_is_what_the_sources_build(tmp_path):
     for name in built:
         assert (tmp_path / "rebuilt" / name).read_bytes() == (source / "dist" / name).read_bytes(), (
             f"dist/{name} differs from a fresh build: run `make workbench` and commit dist/")
+
+
+@needs_browser
+def test_every_pattern_runs_from_its_form(served):
+    """Each named query from its form with its defaults (an id it requires typed in): as many rows
+    as the API gives, and its graph on the canvas, without an error."""
+    from jiandu.queries.library import library
+
+    headers = {"X-API-Key": served.key}
+    some = {"Leader": served.unit["posts"][0][0], "Unit": served.unit["id"],
+            "Case": httpx.post(f"{served.base}api/v1/cypher", headers=headers, json={
+                "query": "MATCH (c:Case)<-[:INVOLVED_IN]-() RETURN c.id ORDER BY c.id LIMIT 1"}).json()["rows"][0][0]}
+    with workbench(served) as s:
+        login(s, served)
+        s.page.click("#btn-patterns")
+        s.page.wait_for_selector("#pattern-name")
+        for name, query in library().items():
+            s.page.select_option("#pattern-name", name)
+            given = {p: some[label] for p, label, optional in query.requires if not optional}
+            for param, value in given.items():
+                s.page.fill(f"#param-{param}", value)
+            s.page.click("#run-pattern")
+            s.page.wait_for_function(f"() => document.querySelector('#table-panel strong')?.textContent"
+                                     f".startsWith({json.dumps(query.title)})")
+            total = httpx.post(f"{served.base}api/v1/patterns/{name}", headers=headers,
+                               json={"params": given}).json()["total"]
+            assert s.page.locator("#pattern-table tbody tr").count() == min(total, 1000), name
+            assert not s.page.is_visible("#message.error"), (name, s.page.inner_text("#message"))
+            s.page.click("#pattern-graph")
+            s.page.wait_for_function(f"() => document.querySelector('#message').textContent.startsWith('{name}:')")
+            assert not s.page.is_visible("#message.error"), (name, s.page.inner_text("#message"))
+            s.page.click("#clear")

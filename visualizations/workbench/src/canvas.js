@@ -9,7 +9,9 @@ const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuan
 const LIGHT_FROM_NODES = 2000;
 const LIGHT_FROM_EDGES = 8000;
 const EDGES_SHOWN_MOVING_UP_TO = 5000; // drawn edges: beyond this, a camera glide or zoom hides them until it ends
-const EDGE_LABELS_UP_TO = 60; // drawn edges: beyond this, only the selected node's and the hovered edge's labels show
+const EDGE_LABELS_UP_TO = 60;
+const ALL_LABELS_UP_TO = 80; // nodes
+const FOCUS_LABELS_UP_TO = 150; // nodes: beyond, searched and found nodes are named as the label grid allows // drawn edges: beyond this, only the selected node's and the hovered edge's labels show
 
 export class Canvas {
   constructor(container, view, handlers) {
@@ -29,8 +31,6 @@ export class Canvas {
       edgeLabelFont: FONT,
       labelSize: 12,
       edgeLabelSize: 10,
-      labelDensity: 0.5,
-      labelRenderedSizeThreshold: 5,
       zIndex: true,
       allowInvalidContainer: true,
       nodeProgramClasses: { point: NodePointProgram },
@@ -62,7 +62,10 @@ export class Canvas {
       out.forceLabel = true;
       out.size = a.size * 1.5;
     }
-    if (a.focus) out.forceLabel = true;
+    if (a.focus) {
+      out.size = Math.max(out.size, a.size * 1.3); // what was searched or found: larger, so named first
+      if (view.graph.order <= FOCUS_LABELS_UP_TO) out.forceLabel = true;
+    }
     if (key === this.selected) {
       out.highlighted = true;
       out.forceLabel = true;
@@ -196,6 +199,10 @@ export class Canvas {
       r.setSetting("defaultEdgeType", large ? "thin" : "arrow");
     }
     r.setSetting("hideEdgesOnMove", g.size > EDGES_SHOWN_MOVING_UP_TO);
+    // a small view names every node; a larger one names some, more as one zooms in (sigma's label grid)
+    const few = g.order <= ALL_LABELS_UP_TO;
+    r.setSetting("labelDensity", few ? 1 : 0.15);
+    r.setSetting("labelRenderedSizeThreshold", few ? 0 : 6.5);
     this.slowFrames = large;
   }
 
