@@ -58,17 +58,19 @@ def _embedded_path(parts) -> str:
     return unquote(parts.netloc + parts.path) or "./.jiandu"
 
 
-def data_folder_of(url: str | None = None, settings: Settings | None = None) -> Path:
-    """``data_folder`` of the store `url` names, without opening it (for `jiandu keys`)."""
-    settings = settings or Settings()
-    parts = urlsplit(url or settings.store)
-    embedded = _embedded_path(parts) if parts.scheme.lower() == "falkordb+embedded" else ".jiandu"
-    return Path(settings.data_dir or embedded).resolve()
-
-
 def data_folder(store: Store, settings: Settings | None = None) -> Path:
     """Where keys, the audit log, caches and rejects live: the settings' data folder, else the
     embedded store's own folder, else ./.jiandu."""
     server = getattr(store, "server", None)
-    folder = (settings or Settings()).data_dir or (server.path if server is not None else Path(".jiandu"))
-    return Path(folder).resolve()
+    return _data_folder(settings, server.path if server is not None else None)
+
+
+def data_folder_of(url: str | None = None, settings: Settings | None = None) -> Path:
+    """``data_folder`` of the store `url` names, without opening it (for `jiandu keys`)."""
+    settings = settings or Settings()
+    parts = urlsplit(url or settings.store)
+    return _data_folder(settings, _embedded_path(parts) if parts.scheme.lower() == "falkordb+embedded" else None)
+
+
+def _data_folder(settings: Settings | None, embedded: str | Path | None) -> Path:
+    return Path((settings or Settings()).data_dir or embedded or ".jiandu").resolve()

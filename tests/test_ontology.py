@@ -26,12 +26,19 @@ def test_design_labels_and_relationships_are_declared():
 
 def test_every_node_kind_is_drawn_its_own_way():
     """One colour per kind, and in the static pictures one shape (with a dashed border setting
-    apart two kinds of one shape); `since` names one of the kind's dates."""
+    apart two kinds of one shape)."""
     styles = [t.style for t in ONTOLOGY.nodes.values()]
     assert len({s["color"].lower() for s in styles}) == len(styles)
     assert len({(s["shape"], s.get("border")) for s in styles}) == len(styles)
-    for t in ONTOLOGY.nodes.values():
-        assert t.style.get("since") is None or t.prop(t.style["since"]).type == "date"
+
+
+@pytest.mark.parametrize("since", ["name", "nowhere"])
+def test_a_kind_enters_the_time_axis_on_one_of_its_dates(tmp_path, since):
+    text = (Path(ontology.__file__).with_name("ontology.yaml").read_text(encoding="utf-8")
+            .replace("shape: star, since: opened", f"shape: star, since: {since}"))
+    (tmp_path / "o.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"Case's style.since '{since}' is not one of its date properties"):
+        ontology.load(tmp_path / "o.yaml")
 
 
 def test_no_complainant_can_be_stored():

@@ -9,14 +9,15 @@ const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuan
 const LIGHT_FROM_NODES = 2000;
 const LIGHT_FROM_EDGES = 8000;
 const EDGES_SHOWN_MOVING_UP_TO = 5000; // drawn edges: beyond this, a camera glide or zoom hides them until it ends
-const EDGE_LABELS_UP_TO = 60;
+const EDGE_LABELS_UP_TO = 60; // drawn edges: beyond this, only the selected node's and the hovered edge's labels show
 const ALL_LABELS_UP_TO = 80; // nodes
-const FOCUS_LABELS_UP_TO = 150; // nodes: beyond, searched and found nodes are named as the label grid allows // drawn edges: beyond this, only the selected node's and the hovered edge's labels show
+const FOCUS_LABELS_UP_TO = 150; // nodes: beyond, searched and found nodes are named as the label grid allows
 
 export class Canvas {
   constructor(container, view, handlers) {
     this.view = view;
     this.settled = handlers.settled;
+    this.layoutRuns = handlers.layoutRuns; // told when the layout starts and stops
     this.container = container;
     this.selected = null;
     this.hoveredEdge = null;
@@ -175,7 +176,7 @@ export class Canvas {
     // the layout starts once the first frame is on screen: until then it would take the CPU that frame needs
     this.renderer.once("afterRender", () => requestAnimationFrame(() => this.layout === layout && layout.start()));
     this.renderer.scheduleRender();
-    document.getElementById("layout").textContent = "布局 ■";
+    this.layoutRuns(true);
     this.stopTimer = setTimeout(() => this.stopLayout(), ms ?? Math.min(1000 + graph.order * 3, 6000));
   }
 
@@ -186,7 +187,7 @@ export class Canvas {
       this.layout = null;
       if (settled) this.settled();
     }
-    document.getElementById("layout").textContent = "布局 ▶";
+    this.layoutRuns(false);
   }
 
   // A large view draws nodes as points and edges as thin lines: several times cheaper per frame where
@@ -207,7 +208,6 @@ export class Canvas {
   }
 
   refresh() {
-    this.choosePrograms(this.view.graph);
     this.renderer.refresh();
   }
 

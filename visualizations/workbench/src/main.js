@@ -81,6 +81,7 @@ function boot(found) {
     selectEdge: (k) => selectEdge(k),
     pinned: () => redrawLabels(),
     settled: () => view.graph.order <= FIT_UP_TO && fit(),
+    layoutRuns: (running) => ($("#layout").textContent = running ? "布局 ■" : "布局 ▶"),
   });
   updateSlider();
   updateStatus();
@@ -364,7 +365,8 @@ function wire() {
   $("#search").addEventListener("input", searchSoon);
   $("#asof").addEventListener("input", () => setDay(isoDay(+$("#asof").value)));
   $("#play").addEventListener("click", play);
-  $("#undo").addEventListener("click", () => (view.undo() ? (canvas.refresh(), legend(), updateStatus(), updateSlider()) : say("没有可撤销的操作 (nothing to undo)")));
+  // undo draws the earlier model, which hands the canvas a new graph
+  $("#undo").addEventListener("click", () => (view.undo() ? (legend(), updateStatus(), updateSlider()) : say("没有可撤销的操作 (nothing to undo)")));
   $("#clear").addEventListener("click", () => { view.remember(); view.clear(); redraw({ layout: false }); });
   $("#export-png").addEventListener("click", () => png(canvas.renderer, "jiandu-view"));
   $("#export-graphml").addEventListener("click", () => save("jiandu-view.graphml", graphml(view.snapshot()), "application/graphml+xml"));

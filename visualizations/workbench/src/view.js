@@ -11,12 +11,14 @@ const ACT_COLOUR = "#4d4d4d";
 export const TOP_RING = "#b2182b";
 
 export const nodeKey = (label, id) => `${label}:${id}`;
+// one drawn edge per ordered pair of nodes: the relationships between them are its members
+const drawnGraph = () => new Graph({ type: "directed", multi: false, allowSelfLoops: true });
 const rawEdgeKey = (e) => `${e.source_label}:${e.source}|${e.type}|${e.target_label}:${e.target}|${e.properties.id || ""}|${e.properties.kind || ""}|${e.properties.date || e.properties.start || ""}`;
 
 export class View {
   constructor(ontology) {
     this.ontology = ontology;
-    this.graph = new Graph({ type: "directed", multi: false, allowSelfLoops: true });
+    this.graph = drawnGraph();
     this.nodes = new Map(); // key -> {key, label, id, name, props}
     this.edges = new Map(); // key -> {key, source, target, type, props}
     this.groups = new Map(); // key -> {key, hub, type, label, nodes: [...], edges: [...]}
@@ -159,8 +161,7 @@ export class View {
     if (!positions) this.graph.forEachNode((k, a) => placed.set(k, { x: a.x, y: a.y }));
     // built apart from the canvas, then handed over whole: a graph the canvas watches would have it
     // react to each of the view's tens of thousands of additions
-    const shown = this.graph;
-    this.graph = new Graph({ type: "directed", multi: false, allowSelfLoops: true });
+    this.graph = drawnGraph();
     const spread = Math.sqrt(this.nodes.size + this.groups.size + 1) * 10;
     const near = new Map();
     for (const e of this.edges.values()) {
@@ -186,7 +187,7 @@ export class View {
       const kind = this.ontology.nodes[g.label] || {};
       this.graph.addNode(g.key, {
         ...at(g.key, placed.get(g.hub)), label: `${kind.zh || g.label} ×${g.nodes.length}`, kind: g.label,
-        color: kind.color || "#999", size: 12, group: true, fixed: false,
+        color: kind.color || "#999", size: 12,
       });
       const outgoing = g.edges.some((e) => e.source === g.hub);
       const [s, t] = outgoing ? [g.hub, g.key] : [g.key, g.hub];
@@ -197,13 +198,11 @@ export class View {
       if (!this.graph.hasEdge(k)) this.graph.addEdgeWithKey(k, e.source, e.target, { members: [], color: EDGE_COLOUR, size: 1 });
       const a = this.graph.getEdgeAttributes(k);
       a.members.push(e.key);
+      a.size = Math.min(1 + Math.log2(a.members.length), 5); // thicker as more are drawn as one
       if (e.type === "SUPERVISED") a.color = ACT_COLOUR;
     }
-    this.graph.forEachEdge((k, a) => {
-      a.size = Math.min(1 + Math.log2(a.members.length || 1), 5);
-    });
     this.applyTime(this.asOf);
-    if (shown !== this.graph) this.onGraph?.(this.graph);
+    this.onGraph?.(this.graph);
   }
 
   // What shows on `day`: nodes that exist by then, relationships in force (labels are made when shown).
