@@ -19,16 +19,20 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from jiandu.api.audit import AuditRequests
 from jiandu.api.deps import Context
+from jiandu.api.limits import BodyLimit
 from jiandu.api.names import UnknownPatterns, not_found_body
 from jiandu.api.routes import ROUTERS
 from jiandu.api.routes.workbench import bundle_folder
 from jiandu.graph.connect import open_store
-from jiandu.graph.store import QueryTimeout, Store, StoreError, WriteRefused
+from jiandu.graph.embedded import EmbeddedError
+from jiandu.graph.store import QueryTimeout, Store, StoreError, StoreUnavailable, WriteRefused
 from jiandu.ledger import LedgerError, NoSuchItem, VersionConflict
-from jiandu.queries.library import QueryError
+from jiandu.queries.library import InvalidParameter, QueryError
 from jiandu.settings import Settings
 
+RETRY_AFTER_SECONDS = 5  # a store that is down: the embedded one restarts, Neo4j's cluster elects a leader
 DESCRIPTION = ("一把手监督关系图谱：关系视图、检测查询、只读 Cypher。\n\nRelationship views, named detection "
                "patterns and guarded read-only Cypher over the supervision graph. Send `X-API-Key`.")
 
@@ -59,6 +63,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # the workbench's script and styles, built from visualizations/workbench and shipped in the package
     app.mount("/workbench", StaticFiles(directory=bundle_folder(), check_dir=False), name="workbench")
     app.add_middleware(UnknownPatterns)
+    app.add_middleware(BodyLimit, max_bytes=int(settings.max_body_mb * 1024 * 1024))
+    app.add_middleware(AuditRequests)  # outermost of ours: it sees the status every client gets
     if store is not None:
         app.state.ctx = Context(store, settings)
     _add_error_handlers(app)
@@ -110,7 +116,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError):
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return JSONResponse({"detail": str(exc)}, status_code=422 if isinstance(exc, InvalidParameter) else 400)
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(_: Request, exc: QueryTimeout):
@@ -119,6 +125,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WriteRefused)
     async def _write(_: Request, exc: WriteRefused):
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(StoreUnavailable)
+    @app.exception_handler(EmbeddedError)
+    async def _down(_: Request, exc: Exception):
+        said = "存储暂时不可达，请稍后重试 (the store is down or unreachable; try again shortly)"
+        return JSONResponse({"detail": said}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError):

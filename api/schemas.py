@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from jiandu.api.keys import ROLES
+from jiandu.api.params import Day
 from jiandu.views import FileEntry
 
 MAX_PAGE = 1000
@@ -78,6 +79,10 @@ class IngestResult(BaseModel):
     relationships: int
     rejected: int
     rejects: list[dict[str, Any]]
+    conflicts: int = Field(0, description="两条记录同一属性取值不同, 以后者为准 properties two records gave "
+                                          "different values (the later one wins)")
+    conflicting: list[dict[str, Any]] = Field(default_factory=list, description="the first 50 conflicts")
+    notices: list[str] = Field(default_factory=list)
 
 
 class NewKey(BaseModel):
@@ -137,10 +142,10 @@ class LedgerPage(BaseModel):
 class LedgerStepRequest(BaseModel):
     version: int = Field(ge=0, description="你读到的版本 the version you read: a change to an item that has moved on "
                                             "since is refused with 409")
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期 (default: today)")
+    date: Day | None = Field(None, description="日期 (default: today)")
     note: str | None = Field(None, max_length=2000, description="说明或理由 note, reason (note and reopen need it)")
     owner: str | None = Field(None, max_length=200, description="责任人 (assign needs it)")
-    due: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="任务期限 a task's due date")
+    due: Day | None = Field(None, description="任务期限 a task's due date")
 
 
 class LedgerOpen(BaseModel):
@@ -148,11 +153,11 @@ class LedgerOpen(BaseModel):
     clue_ids: list[str] = Field(default_factory=list, max_length=10_000)
     unit_id: str | None = Field(None, description="手工立账的整改单位 (with name)")
     name: str | None = Field(None, max_length=500, description="手工立账的问题 the problem, by hand")
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    deadline: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date: Day | None = None
+    deadline: Day | None = None
 
 
 class AlertsRun(BaseModel):
     names: list[str] = Field(default_factory=list, description="预警名 (empty: all)")
-    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    as_of: Day | None = None
     params: dict[str, Any] = Field(default_factory=dict)

@@ -37,6 +37,7 @@ from redis.retry import Retry
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
+KEPT_NAME = "kept"
 PROBE_GRAPH = "__jiandu_probe"
 HANG_SECONDS = 15.0  # silent and spending no CPU this long: hung, not busy
 LOAD_LIMIT = 600.0  # replaying a log longer than this is given up on
@@ -131,6 +132,11 @@ class EmbeddedServer:
     def pidfile(self) -> Path:
         return self.path / PID_NAME
 
+    @property
+    def kept(self) -> Path:
+        """Present while `jiandu server start` keeps the server up: the last lease leaving does not stop it."""
+        return self.path / KEPT_NAME
+
     def server_pid(self) -> int | None:
         """The pid of a live server for this folder, or None."""
         try:
@@ -165,12 +171,13 @@ class EmbeddedServer:
         return self.socket
 
     def start(self) -> int:
-        """Start the server if it is not running, without a lease: it runs until `stop` (or until
-        the last lease holder leaves). Returns its pid."""
+        """Start the server if it is not running and keep it running until `stop`, whatever
+        clients come and go. Returns its pid."""
         with self._locked():
             if self.server_pid() is None or not self._ping():
                 self._clean_stale()
                 self._start()
+            self.kept.write_text(str(os.getpid()))
             return self.server_pid() or 0
 
     def release(self) -> None:
@@ -181,12 +188,13 @@ class EmbeddedServer:
             self._lease.unlink(missing_ok=True)
             self._lease = None
             self._prune_leases()
-            if not any(self.leases.iterdir()):
+            if not any(self.leases.iterdir()) and not self.kept.exists():
                 self.stop()
         atexit.unregister(self.release)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the server now (callers hold the lock or know nobody else uses it)."""
+        self.kept.unlink(missing_ok=True)
         pid = self.server_pid()
         if pid is None:
             self._clean_stale()

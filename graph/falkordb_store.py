@@ -20,7 +20,7 @@ from falkordb.helpers import quote_string
 from jiandu.graph import schema
 from jiandu.graph.embedded import EmbeddedServer
 from jiandu.graph.falkordb_reply import statistics, table
-from jiandu.graph.store import GRAPH_NAME, QueryTimeout, Result, Store, StoreError, WriteRefused
+from jiandu.graph.store import GRAPH_NAME, QueryTimeout, Result, Store, StoreError, StoreUnavailable, WriteRefused
 
 # No single call may wait longer than this for the server: a wedged server becomes an error,
 # not a hang. Queries that need a limit of their own pass timeout_ms, enforced by the engine.
@@ -130,7 +130,7 @@ class FalkorStore(Store):
             db = FalkorDB(host=host, port=port, username=username, password=password,
                           socket_timeout=SOCKET_TIMEOUT)
         except (redis.ConnectionError, OSError) as exc:
-            raise StoreError(f"无法连接 FalkorDB (cannot reach FalkorDB) at {host}:{port}: {exc}") from None
+            raise StoreUnavailable(f"无法连接 FalkorDB (cannot reach FalkorDB) at {host}:{port}: {exc}") from None
         return cls(db, f"falkordb://{host}:{port}", graph)
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = False,
@@ -161,7 +161,7 @@ class FalkorStore(Store):
                 raise WriteRefused("只读查询不能写入 (a read-only query may not write)") from None
             raise StoreError(msg) from None
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+            raise StoreUnavailable(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
         if not read_only:
             self._written()
         return Result(columns, rows, statistics(reply))
@@ -216,13 +216,13 @@ class FalkorStore(Store):
         try:
             self.db.connection.incr(self._version_key)
         except (redis.RedisError, OSError) as exc:
-            raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+            raise StoreUnavailable(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
 
     def version(self) -> str | None:
         try:
             value = self.db.connection.get(self._version_key)
         except (redis.RedisError, OSError) as exc:
-            raise StoreError(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
+            raise StoreUnavailable(f"与 FalkorDB 的连接中断 (lost the FalkorDB connection): {exc}") from None
         return (value or b"0").decode() if isinstance(value, bytes) else str(value or 0)
 
     def remembered(self, name: str, compute: Callable[[], Any]) -> Any:

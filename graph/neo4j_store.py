@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jiandu.graph import schema
-from jiandu.graph.store import QueryTimeout, Result, Store, StoreError, WriteRefused, plain
+from jiandu.graph.store import QueryTimeout, Result, Store, StoreError, StoreUnavailable, WriteRefused, plain
 
 
 def _plain(value: Any) -> Any:
@@ -52,7 +52,7 @@ class Neo4jStore(Store):
                                                      notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except Exception as exc:  # noqa: BLE001 - every driver failure becomes one clear message
-            raise StoreError(f"无法连接 Neo4j (cannot reach Neo4j) at {uri}: {exc}") from None
+            raise StoreUnavailable(f"无法连接 Neo4j (cannot reach Neo4j) at {uri}: {exc}") from None
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = False,
             timeout_ms: int | None = None) -> Result:
@@ -85,9 +85,11 @@ class Neo4jStore(Store):
                 raise QueryTimeout(f"查询超时 (query timed out after {timeout_ms} ms)") from None
             if code.endswith(("Statement.AccessMode", "ForbiddenOnReadOnlyDatabase")):
                 raise WriteRefused("只读查询不能写入 (a read-only query may not write)") from None
+            if code.endswith(("DatabaseUnavailable", "Unavailable")):
+                raise StoreUnavailable(f"Neo4j 数据库不可用 (the database is unavailable): {exc.message}") from None
             raise StoreError(exc.message or str(exc)) from None
         except DriverError as exc:  # the server is down or unreachable
-            raise StoreError(f"与 Neo4j 的连接中断 (lost the Neo4j connection): {exc}") from None
+            raise StoreUnavailable(f"与 Neo4j 的连接中断 (lost the Neo4j connection): {exc}") from None
 
     def ensure_schema(self) -> None:
         for stmt in schema.neo4j_statements():

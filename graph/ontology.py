@@ -205,6 +205,17 @@ _COERCERS = {
 }
 
 
+def csv_cell(value: Any, separator: str = "|") -> str:
+    """A value as a CSV cell, the way the ontology's own files write it: true/false, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return separator.join(csv_cell(v, separator) for v in value)
+    return str(value)
+
+
 def coerce(type_name: str, field_name: str, raw: Any) -> Any:
     """Convert a non-empty raw value to one of PROPERTY_TYPES, or raise FieldError naming the field.
 

@@ -17,6 +17,10 @@ class StoreError(RuntimeError):
     """A store refused or failed a query; the message is safe to show a user."""
 
 
+class StoreUnavailable(StoreError):
+    """The store is down or cannot be reached; the same request may succeed once it is back."""
+
+
 class QueryTimeout(StoreError):
     """A query ran past its time limit."""
 

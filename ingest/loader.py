@@ -25,11 +25,13 @@ from typing import Any
 from jiandu.graph.derived import Touched
 from jiandu.graph.ontology import ONTOLOGY, FieldError, Ontology
 from jiandu.graph.store import Store, StoreError
+from jiandu.ingest.conflicts import Conflict, SeenKeys, differences
 from jiandu.ingest.files import walk
-from jiandu.ingest.readers import STRUCTURED_SUFFIXES, Problem, Raw, csv_encoding, read_records
+from jiandu.ingest.readers import MAX_FIELD_CHARS, STRUCTURED_SUFFIXES, Problem, Raw, csv_encoding, read_records
 from jiandu.ingest.validate import NodeRow, RelRow, kind_of, node_row, rel_row
 
 BATCH_SIZE = 5000
+PACKAGE_FOLDER = Path(__file__).resolve().parent  # jiandu.ingest, with the sample files
 SWITCH_INTERVAL = 0.0005  # seconds; see _prompt_hand_over
 
 
@@ -65,6 +67,7 @@ class Reject:
     field: str
     reason: str
     record: Any
+    kind: str = "rejected"  # or "conflict": the record landed, and overrode another's value
 
     def message(self) -> str:
         return f"{self.file}:{self.line}: 字段 (field) '{self.field}': {self.reason}"
@@ -76,9 +79,12 @@ class IngestReport:
     nodes: int = 0
     relationships: int = 0
     rejected: int = 0
+    conflicts: int = 0  # properties two records of the run gave different values (kept with the rejects)
     seconds: float = 0.0
     rejects_path: Path | None = None
     first_rejects: list[Reject] = field(default_factory=list)
+    first_conflicts: list[Reject] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. a file that holds no records
     encodings: dict[str, str] = field(default_factory=dict)  # the encoding each CSV file was read in
 
 
@@ -126,17 +132,27 @@ def _missing_ends_cypher(source: str, target: str) -> str:
             "WITH row, a, b WHERE a IS NULL OR b IS NULL RETURN row.i, a IS NULL, b IS NULL")
 
 
-def source_name(path: Path) -> str:
-    """How provenance names a file: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
+def source_name(path: Path, root: Path | None = None) -> str:
+    """How provenance names a file: relative to the working folder when inside it, else relative to
+    the folder given to ingest (its name first), else the file's folder name and its own. Never
+    the machine's absolute path: answers carry sources to API clients."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PACKAGE_FOLDER):  # the sample data: named alike wherever jiandu is installed
+        return f"ingest/{resolved.relative_to(PACKAGE_FOLDER).as_posix()}"
+    for base in (Path.cwd().resolve(), None if root is None else root.resolve().parent):
+        if base is not None and resolved.is_relative_to(base) and resolved != base:
+            return resolved.relative_to(base).as_posix()
+    return "/".join(resolved.parts[-2:])
 
 
 def structured_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files to load: the given files, and structured files found below given folders, sorted."""
     return walk(paths, STRUCTURED_SUFFIXES)
+
+
+def named_files(paths: Iterable[Path]) -> dict[Path, str]:
+    """The files to load, each with its name in provenance (``source_name`` under its given folder)."""
+    return {f: source_name(f, p if p.is_dir() else None) for p in paths for f in structured_files([p])}
 
 
 @dataclass
@@ -160,10 +176,17 @@ class Loader:
     """One ingest run: feed it files, then read its report."""
 
     def __init__(self, store: Store, *, rejects_dir: Path, batch_size: int = BATCH_SIZE,
-                 onto: Ontology = ONTOLOGY, on_progress: Callable[[int], None] | None = None):
+                 onto: Ontology = ONTOLOGY, on_progress: Callable[[int], None] | None = None,
+                 max_field: int = MAX_FIELD_CHARS, names: dict[Path, str] | None = None):
         self.store = store
+        self.names = names or {}  # provenance names of the input files (else source_name)
         self.onto = onto
         self.batch_size = batch_size
+        self.max_field = max_field
+        # A record whose node or relationship the run has already written waits until the end of
+        # its pass, to be compared with what landed before it is written over it (ingest/conflicts.py).
+        self._seen = SeenKeys()
+        self._held: list[tuple[str, Raw, NodeRow | RelRow, Any]] = []
         self.rejects_dir = rejects_dir
         self.on_progress = on_progress
         self.report = IngestReport()
@@ -192,8 +215,7 @@ class Loader:
                         self._load_file(given, pass_kind)
                     if pass_kind == "rel":
                         self._refresh_finished(inputs[i + 1:])
-            while self._inflight:
-                self._settle()
+                self._write_held()
             self._refresh_derived()
         finally:
             _prompt_hand_over(False)
@@ -204,7 +226,7 @@ class Loader:
 
     # -- one file, one pass --------------------------------------------------------------------
     def _load_file(self, path: Path, pass_kind: str) -> None:
-        src = source_name(path)
+        src = self.names.get(path) or source_name(path)
         hint = _hint(path, self.onto)
         if hint is not None and (hint in self.onto.nodes) != (pass_kind == "node"):
             self._progress(path.stat().st_size if path.is_file() else 0)
@@ -215,15 +237,17 @@ class Loader:
                              "use .csv, .json, .jsonl", None)
             return
         pending: dict[Any, list[tuple[Raw, NodeRow | RelRow]]] = defaultdict(list)
-        done = 0
+        done, n = 0, -1
         try:
             with open(path, "rb") as fh:
-                for n, item in enumerate(read_records(path, fh, self._encoding(path, src))):
+                for n, item in enumerate(read_records(path, fh, self._encoding(path, src), self.max_field)):
                     self._take(item, src, hint, pass_kind, pending)
                     if n % 2000 == 0:
                         done = self._progress(fh.tell(), done)
                 self._flush_all(src, pending)
                 self._progress(fh.tell(), done)
+            if n < 0 and pass_kind == "node":
+                self.report.notices.append(f"{src}: 文件中没有记录 (the file holds no records)")
         except OSError as exc:
             if pass_kind == "node":
                 self._reject(src, 0, "file", f"无法读取文件 (cannot read file): {exc.strerror or exc}", None)
@@ -268,6 +292,9 @@ class Loader:
             self._reject(src, item.line, exc.field, str(exc), record)
             return
         group = row.label if isinstance(row, NodeRow) else (row.type, row.source_label, row.target_label)
+        if not self._seen.add((group if isinstance(row, NodeRow) else row.type, row.row["id"])):
+            self._held.append((src, item, row, group))
+            return
         batch = pending[group]
         batch.append((item, row))
         if len(batch) >= self.batch_size:
@@ -307,6 +334,79 @@ class Loader:
             raise IngestAborted(f"写入失败 (write failed) in {src}: {exc}. 已写入的数据保留; 重新运行同一命令即可补全 "
                                 "(what was written stays; run the same ingest again to complete it)") from None
 
+    # -- records the run has seen before ----------------------------------------------------------
+    def _write_held(self) -> None:
+        """Compare each held record with what landed for its node or relationship, keep the
+        conflicts, then write the records in their order (the later one wins)."""
+        while self._inflight:
+            self._settle()
+        held, self._held = self._held, []
+        by_group: dict[Any, list[tuple[str, Raw, NodeRow | RelRow]]] = defaultdict(list)
+        for src, raw, row, group in held:
+            by_group[group].append((src, raw, row))
+        for group, items in by_group.items():
+            state = self._landed(group, [row.row for _, _, row in items])
+            run: list[tuple[Raw, NodeRow | RelRow]] = []
+            run_src = None
+            for src, raw, row in items:
+                if not self._compare(group, src, raw, row.row, state):
+                    continue
+                if src != run_src and run:
+                    self._flush(run_src, group, run)
+                    run = []
+                run_src = src
+                run.append((raw, row))
+            if run:
+                self._flush(run_src, group, run)
+        while self._inflight:
+            self._settle()
+
+    def _landed(self, group: Any, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """What the store holds for these rows' ids: {id: {properties…, "_ends": (from, to)}}."""
+        if isinstance(group, str):
+            cypher = f"UNWIND $ids AS i MATCH (n:{group} {{id: i}}) RETURN n.id, properties(n), null AS a, null AS b"
+            params = {"ids": sorted({r["id"] for r in rows})}
+        else:
+            rtype, source, target = group
+            cypher = (f"UNWIND $rows AS row MATCH (a:{source})-[r:{rtype} {{id: row.id}}]->(b:{target}) "
+                      "RETURN r.id, properties(r), a.id, b.id")
+            params = {"rows": [{"id": r["id"]} for r in rows]}
+        found = {}
+        for key, props, start, end in self.store.run(cypher, params, read_only=True).rows:
+            found[key] = {**props, "_ends": (start, end)}
+        return found
+
+    def _compare(self, group: Any, src: str, raw: Raw, row: dict[str, Any], state: dict[str, dict]) -> bool:
+        """Keep the conflicts of `row` with `state` (and update it); False when the row is refused."""
+        kind = group if isinstance(group, str) else group[0]
+        later = f"{src}#L{raw.line}"
+        stored = state.get(row["id"])
+        if stored is None:  # what it repeated was refused, or only its key's hash was seen
+            state[row["id"]] = {**row["p"], "_ends": (row.get("from"), row.get("to")), "sources": [later]}
+            return True
+        earlier_sources = list(stored.get("sources") or [])
+        if not isinstance(group, str) and stored["_ends"] != (row["from"], row["to"]):
+            ends = f"{stored['_ends'][0]} → {stored['_ends'][1]}"
+            self._reject(src, raw.line, "to", f"关系 id {row['id']!r} 已属于 {ends} 的 {kind} (this relationship id "
+                         f"already names {ends}; an id names one relationship, the earlier stands)", raw.record)
+            return False
+        for name, before, value in differences(stored, row):
+            self._conflict(Conflict(kind, row["id"], name, before, earlier_sources, value, later), src, raw.line)
+        stored.update({k: v for k, v in row["p"].items()})
+        stored.update({k[2:]: v for k, v in row.items() if k.startswith("d_") and v is not None})
+        stored["sources"] = [*earlier_sources, later]
+        return True
+
+    def _conflict(self, conflict: Conflict, src: str, line: int) -> None:
+        reason = (f"冲突 (conflict): {conflict.kind} {conflict.id!r} 的 {conflict.field} 先为 {conflict.earlier!r} "
+                  f"({', '.join(conflict.earlier_sources) or '?'}), 此处为 {conflict.later!r}; 以后者为准 "
+                  "(two records give different values; the later one wins)")
+        reject = Reject(src, line, conflict.field, reason, conflict.record(), kind="conflict")
+        self.report.conflicts += 1
+        if len(self.report.first_conflicts) < 50:
+            self.report.first_conflicts.append(reject)
+        keep_reject(self.report, self.rejects_dir, reject, count=False)
+
     def _refresh_finished(self, ahead: list[Path | Records]) -> None:
         """Start recomputing the derived lists read from relationship types that no input in
         `ahead` can hold, once the batches already sent have landed."""
@@ -317,6 +417,7 @@ class Loader:
                 return  # an input of any kind ahead: wait for the end
             if hint in self.onto.relationships:
                 possible.add(hint)
+        possible |= {group[0] for *_, group in self._held if not isinstance(group, str)}  # written at the end
         finished = set(self.onto.relationships) - possible - self._finished
         self._finished |= finished
         job = self._touched.take(finished)
@@ -356,11 +457,12 @@ class Loader:
         keep_reject(self.report, self.rejects_dir, Reject(src, line, field_name, reason, record))
 
 
-def keep_reject(report: IngestReport, rejects_dir: Path, reject: Reject) -> None:
+def keep_reject(report: IngestReport, rejects_dir: Path, reject: Reject, count: bool = True) -> None:
     """Count ``reject`` in the report and append it to this run's rejects file (made on first use)."""
-    report.rejected += 1
-    if len(report.first_rejects) < 50:
-        report.first_rejects.append(reject)
+    if count:
+        report.rejected += 1
+        if len(report.first_rejects) < 50:
+            report.first_rejects.append(reject)
     if report.rejects_path is None:
         rejects_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -370,10 +472,11 @@ def keep_reject(report: IngestReport, rejects_dir: Path, reject: Reject) -> None
 
 
 def ingest(store: Store, paths: Iterable[Path | str | Records], *, rejects_dir: Path, batch_size: int = BATCH_SIZE,
-           on_progress: Callable[[int], None] | None = None) -> IngestReport:
+           on_progress: Callable[[int], None] | None = None, max_field: int = MAX_FIELD_CHARS) -> IngestReport:
     """Ensure the schema, then load every structured file under ``paths`` (and records given in memory)."""
     given = list(paths)
-    inputs: list[Path | Records] = [g for g in given if isinstance(g, Records)]
-    inputs[:0] = structured_files(Path(p) for p in given if not isinstance(p, Records))
+    names = named_files(Path(p) for p in given if not isinstance(p, Records))
+    inputs: list[Path | Records] = [*names, *(g for g in given if isinstance(g, Records))]
     store.ensure_schema()
-    return Loader(store, rejects_dir=rejects_dir, batch_size=batch_size, on_progress=on_progress).load(inputs)
+    return Loader(store, rejects_dir=rejects_dir, batch_size=batch_size, on_progress=on_progress,
+                  max_field=max_field, names=names).load(inputs)

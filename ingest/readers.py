@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,17 +34,20 @@ class Problem:
 
 
 SNIFF_BYTES = 1 << 20  # how much of a CSV file decides its encoding
+MAX_FIELD_CHARS = 16 * 1024 * 1024  # the default for one CSV field (settings.max_field_chars)
 
 
-def read_records(path: Path, fh: BinaryIO | None = None, encoding: str = "utf-8") -> Iterator[Raw | Problem]:
+def read_records(path: Path, fh: BinaryIO | None = None, encoding: str = "utf-8",
+                 max_field: int = MAX_FIELD_CHARS) -> Iterator[Raw | Problem]:
     """Yield the records of ``path`` in order; the format comes from the suffix. ``encoding``
-    applies to CSV (``csv_encoding`` tells which); JSON is UTF-8 by definition."""
+    and ``max_field`` (characters in one field) apply to CSV (``csv_encoding`` tells which
+    encoding); JSON is UTF-8 by definition."""
     kind = STRUCTURED_SUFFIXES[path.suffix.lower()]
     own = fh is None
     fh = fh or open(path, "rb")  # noqa: SIM115 - closed below when we opened it
     try:
         if kind == "csv":
-            yield from _csv(fh, encoding)
+            yield from _csv(fh, encoding, max_field)
         else:
             yield from {"json": _json, "jsonl": _jsonl}[kind](fh)
     finally:
@@ -80,52 +84,98 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 class _Lines:
-    """Decoded lines for the csv module, counting raw lines; an undecodable line becomes a Problem."""
+    """Decoded lines for the csv module as (number, text), counting raw lines; an undecodable line,
+    or one longer than ``max_line`` bytes, becomes a Problem instead."""
 
-    def __init__(self, fh: BinaryIO, encoding: str = "utf-8"):
+    def __init__(self, fh: BinaryIO, encoding: str = "utf-8", max_line: int = 8 * MAX_FIELD_CHARS):
         self.fh = fh
         self.encoding = encoding
+        self.max_line = max_line
         self.number = 0
         self.problems: list[Problem] = []
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[tuple[int, str]]:
         first = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
-        for raw in self.fh:
+        name = "UTF-8" if self.encoding == "utf-8" else self.encoding.upper()
+        limit = self.max_line + 1  # a line past the limit is never held in memory whole
+        while raw := self.fh.readline(limit):
             self.number += 1
+            if len(raw) == limit and not raw.endswith(b"\n"):
+                while (more := self.fh.readline(limit)) and not more.endswith(b"\n"):
+                    pass
+                self.problems.append(Problem(
+                    self.number, f"行超过上限 {self.max_line} 字节，整行未读入 (line over the limit of "
+                    f"{self.max_line} bytes, skipped; raise JIANDU_MAX_FIELD_CHARS)",
+                    raw[:2000].decode("utf-8", "backslashreplace") + " …"))
+                continue
             try:
-                yield raw.decode(first if self.number == 1 else self.encoding)
+                yield self.number, raw.decode(first if self.number == 1 else self.encoding)
             except UnicodeDecodeError as exc:
-                name = "UTF-8" if self.encoding == "utf-8" else self.encoding.upper()
                 self.problems.append(Problem(
                     self.number, f"不是有效的 {name} 编码 (invalid {name} at byte {exc.start}); 请以 UTF-8 保存文件",
                     raw.decode("utf-8", "backslashreplace").rstrip("\r\n")))
 
 
-def _csv(fh: BinaryIO, encoding: str = "utf-8") -> Iterator[Raw | Problem]:
-    lines = _Lines(fh, encoding)
-    reader = csv.reader(iter(lines))
+def _csv_problem(exc: csv.Error, max_field: int) -> str:
+    said = str(exc)
+    if "field larger than field limit" in said:
+        return (f"字段超过上限 {max_field} 个字符 (a field is over the limit of {max_field} characters; "
+                "raise JIANDU_MAX_FIELD_CHARS)")
+    if "unexpected end of data" in said or "newline inside string" in said:
+        return "引号未闭合 (unterminated quote): 此行起的引号直到文件末尾都没有结束; 下一行起照常读入 " \
+               "(the rows after this line are read as usual)"
+    return f"CSV 引号格式错误 (malformed quote): {said}; 下一行起照常读入 (the rows after this line are read as usual)"
+
+
+def _csv(fh: BinaryIO, encoding: str = "utf-8", max_field: int = MAX_FIELD_CHARS) -> Iterator[Raw | Problem]:
+    """Records of a CSV file, each with the line it starts on.
+
+    A record the csv module cannot read (a quote left open or followed by text, a field over
+    ``max_field``) is a Problem naming the line it starts on, and reading goes on from the line
+    after it: the lines a broken quote took in are read again as records of their own.
+    """
+    csv.field_size_limit(max_field)  # the module's limit is process-wide: set it for each file read
+    lines = _Lines(fh, encoding, 8 * max_field)  # bytes: up to 4 a character, and other fields beside it
+    source = iter(lines)
+    again: deque[tuple[int, str]] = deque()  # lines to read again after a record that failed
+    taken: list[tuple[int, str]] = []  # the lines of the record being read
+
+    def feed() -> Iterator[str]:
+        while True:
+            item = again.popleft() if again else next(source, None)
+            if item is None:
+                return
+            taken.append(item)
+            yield item[1]
+
     header: list[str] | None = None
     while True:
         try:
-            cells = next(reader, None)
+            for cells in csv.reader(feed(), strict=True):
+                start = taken[0][0]
+                taken.clear()
+                yield from lines.problems
+                lines.problems.clear()
+                if header is None:
+                    header = [c.strip() for c in cells]
+                    continue
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    more = len(cells) > len(header)
+                    yield Problem(start, f"单元格数 {len(cells)} {'多' if more else '少'}于表头列数 {len(header)} "
+                                  f"(row has {len(cells)} cells, the header {len(header)})", ",".join(cells))
+                    continue
+                yield Raw(start, {h: c for h, c in zip(header, cells, strict=True) if h})
+            break
         except csv.Error as exc:
+            (start, text), rest = taken[0], taken[1:]
+            taken.clear()
+            again.extendleft(reversed(rest))
             yield from lines.problems
-            yield Problem(lines.number, f"CSV 格式错误，文件可能被截断 (malformed or truncated CSV): {exc}", "")
-            return
-        yield from lines.problems
-        lines.problems.clear()
-        if cells is None:
-            return
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            yield Problem(lines.number, f"单元格数 {len(cells)} 多于表头列数 {len(header)} "
-                          "(more cells than header columns)", ",".join(cells))
-            continue
-        yield Raw(lines.number, {h: c for h, c in zip(header, cells, strict=False) if h})
+            lines.problems.clear()
+            yield Problem(start, _csv_problem(exc, max_field), text.rstrip("\r\n"))
+    yield from lines.problems
 
 
 def _jsonl(fh: BinaryIO) -> Iterator[Raw | Problem]:

@@ -29,10 +29,15 @@ class Settings(BaseSettings):
     # dead database look like a hung jiandu: every statement would retry for half a minute
     neo4j_retry_seconds: float = Field(5.0, ge=0, description="Neo4j 事务重试时限 how long a failing "
                                                               "transaction is retried, seconds")
+    # ingest: one CSV field may hold this many characters; a longer one is a reject naming the limit
+    max_field_chars: int = Field(16 * 1024 * 1024, ge=1024, description="CSV 单个字段上限(字符) characters in one "
+                                                                       "CSV field")
     # the API
     view_cache_mb: float = Field(256, ge=0, description="视图缓存上限 MB, 0 = off")
     view_builds: int | None = Field(None, ge=1, description="views one API process builds at once "
                                                             "(default: about four across the server's workers)")
+    max_body_mb: float = Field(16, gt=0, description="请求体上限 MB the largest request body the API reads")
+    audit_rotate_mb: float = Field(64, gt=0, description="审计日志轮换大小 MB the audit log is rotated past this")
     cypher_timeout_ms: int = Field(10_000, ge=1)
     max_rows: int = Field(5_000, ge=1)
     # the ledger: months past its deadline at which an item not closed turns 蓝, 黄, 红

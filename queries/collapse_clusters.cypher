@@ -9,10 +9,11 @@
 // column unit · 单位名称 unit name
 // column leaders · 涉案领导人数 distinct leaders involved
 // column leader_ids · 涉案领导 id
-// column leader_names · 涉案领导姓名
+// column leader_names · 涉案领导姓名 (与 leader_ids 一一对应 the name of each leader_ids entry, in its order)
 // column case_ids · 案件 id
 // column top_leader_involved · 案发时一把手是否涉案 whether the 一把手 of the time was involved
 // column top_leader_ids · 涉案的一把手 id
+// paired: leader_ids leader_names
 // alert: Unit unit_id · 塌方式腐败风险：{unit} {leaders} 名领导涉案（{case_ids}）
 MATCH (c:Case)-[:CONCERNS]->(d:Unit)
 WHERE c.opened >= date($since) AND c.opened <= date($until)
@@ -31,9 +32,10 @@ MATCH (l:Leader)-[:INVOLVED_IN]->(c)
 OPTIONAL MATCH (l)-[p:HOLDS_POST {top_leader: true}]->(u)
 WHERE (p.start IS NULL OR p.start <= c.opened) AND (p.end IS NULL OR p.end >= c.opened)
 WITH u, l, c, count(p) > 0 AS was_top
-WITH u, collect(DISTINCT l.id) AS leader_ids, collect(DISTINCT l.name) AS leader_names,
-     collect(DISTINCT c.id) AS case_ids, collect(DISTINCT CASE WHEN was_top THEN l.id END) AS top_leader_ids
-WHERE size(leader_ids) >= $min_leaders
-RETURN u.id AS unit_id, u.name AS unit, size(leader_ids) AS leaders, leader_ids, leader_names, case_ids,
-       size(top_leader_ids) > 0 AS top_leader_involved, top_leader_ids
+// a leader's id and name are collected as one pair, so that namesakes keep a name each
+WITH u, collect(DISTINCT [l.id, l.name]) AS named, collect(DISTINCT c.id) AS case_ids,
+     collect(DISTINCT CASE WHEN was_top THEN l.id END) AS top_leader_ids
+WHERE size(named) >= $min_leaders
+RETURN u.id AS unit_id, u.name AS unit, size(named) AS leaders, [x IN named | x[0]] AS leader_ids,
+       [x IN named | x[1]] AS leader_names, case_ids, size(top_leader_ids) > 0 AS top_leader_involved, top_leader_ids
 ORDER BY leaders DESC, unit_id

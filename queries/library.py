@@ -64,6 +64,10 @@ class QueryError(ValueError):
     """A named query could not be run as asked; the message is for the user."""
 
 
+class InvalidParameter(QueryError):
+    """A parameter's value is not of its type or outside what it allows (the API's 422)."""
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -84,14 +88,15 @@ class Param:
             value = coerce(self.type, self.name, raw)
             value = canonical(self.synonyms, value)
         except FieldError:
-            raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be {self.type}): "
-                             f"{raw!r}") from None
+            raise InvalidParameter(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be "
+                                   f"{self.type}): {raw!r}") from None
         if self.minimum is not None and value < self.minimum:
-            raise QueryError(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
-                             f"{self.minimum}): {raw!r}")
+            raise InvalidParameter(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
+                                   f"{self.minimum}): {raw!r}")
         if self.values and value not in self.values:
-            raise QueryError(f"参数 {self.name} 只能取 {'/'.join(self.values)} (parameter {self.name} must be one "
-                             f"of {', '.join(self.values)}): {raw!r}")
+            allowed = "/".join(self.values)
+            raise InvalidParameter(f"参数 {self.name} 只能取 {allowed} (parameter {self.name} must be one of "
+                                   f"{', '.join(self.values)}): {raw!r}")
         return value
 
     def default_value(self, latest: str | None) -> Any:
@@ -159,6 +164,7 @@ class NamedQuery:
     derived: tuple[tuple[str, str, str, str], ...] = ()  # (name, date param, amount param, unit)
     path: Path = field(default=QUERY_DIR)
     alert: Alert | None = None
+    paired: tuple[tuple[str, ...], ...] = ()  # list columns whose i-th items belong together
 
     def needs_latest(self, given: dict[str, Any]) -> bool:
         """Whether binding `given` takes a default from the data's latest date."""
@@ -198,6 +204,7 @@ def parse(path: Path) -> NamedQuery:
     finish = None
     derived: list[tuple[str, str, str, str]] = []
     alert = None
+    paired: list[tuple[str, ...]] = []
     for entry in header[1:]:
         if entry.startswith("zh:"):
             zh = (zh + " " + entry[3:].strip()).strip()
@@ -218,6 +225,8 @@ def parse(path: Path) -> NamedQuery:
         elif entry.startswith("requires:"):
             pname, label, *flag = entry[len("requires:"):].split()
             requires.append((pname, label, flag == ["optional"]))
+        elif entry.startswith("paired:"):
+            paired.append(tuple(entry[len("paired:"):].split()))
         elif entry.startswith("finish:"):
             finish = entry[len("finish:"):].strip()
         elif entry.startswith("alert:"):
@@ -235,8 +244,10 @@ def parse(path: Path) -> NamedQuery:
         raise ValueError(f"{path.name}: header names {name!r}")
     if alert and any(c not in columns for c in (alert.column, *alert.extra)):
         raise ValueError(f"{path.name}: the alert names columns the query does not have")
+    if any(len(group) < 2 or any(c not in columns for c in group) for group in paired):
+        raise ValueError(f"{path.name}: 'paired:' names two or more of the query's columns")
     return NamedQuery(name, title, zh, en, params, columns, body, tuple(requires), finish, tuple(derived), path,
-                      alert)
+                      alert, tuple(paired))
 
 
 def _allowed(path: Path, kind: str, prop: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -293,7 +304,7 @@ def answer(name: str, store: Store, params: dict[str, Any], latest: str | None =
     result = store.run(query.cypher, bound, read_only=True)
     if query.finish:
         result = getattr(finishing, query.finish)(result, bound)
-    return Answer(query, bound, _tidy(result))
+    return Answer(query, bound, _tidy(result, query.paired))
 
 
 def run_named(name: str, store: Store, **params: Any) -> Result:
@@ -304,10 +315,20 @@ def run_named(name: str, store: Store, **params: Any) -> Result:
     return answer(name, store, params).result
 
 
-def _tidy(result: Result) -> Result:
-    """Lists of ids and names come back sorted, so output is stable across engines."""
+def _tidy(result: Result, paired: tuple[tuple[str, ...], ...] = ()) -> Result:
+    """Lists of ids and names come back sorted, so output is stable across engines. Paired lists
+    (a header's ``paired:`` line) are sorted together, by the first, so their items stay in step."""
+    index = {c: i for i, c in enumerate(result.columns)}
+    groups = [[index[c] for c in group] for group in paired if all(c in index for c in group)]
+    together = {i for group in groups for i in group}
     for row in result.rows:
+        for group in groups:
+            lists = [row[i] for i in group]
+            if all(isinstance(v, list) for v in lists) and len({len(v) for v in lists}) == 1:
+                order = sorted(range(len(lists[0])), key=lambda k: str(lists[0][k]))
+                for i, values in zip(group, lists, strict=True):
+                    row[i] = [values[k] for k in order]
         for i, value in enumerate(row):
-            if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            if i not in together and isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
                 row[i] = sorted(value)
     return result

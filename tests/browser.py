@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# screenshots of the page tests, to look at: a temporary folder (never the checkout) unless
+# JIANDU_SCREENSHOTS names another
+SHOTS = Path(os.environ.get("JIANDU_SCREENSHOTS") or Path(tempfile.gettempdir()) / f"jiandu-screenshots-{os.getuid()}")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

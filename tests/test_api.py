@@ -108,7 +108,7 @@ def test_views_and_patterns(api):
     assert len(rest["rows"]) == 5 and not {tuple(r) for r in rest["rows"]} & {tuple(r) for r in body["rows"]}
     assert client.post("/api/v1/patterns/same_level_gaps", json={"limit": 5000}, headers=h).status_code == 422
     bad = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"months": -1}}, headers=h)
-    assert bad.status_code == 400 and "must be ≥ 1" in bad.json()["detail"]
+    assert bad.status_code == 422 and "must be ≥ 1" in bad.json()["detail"]
     assert client.post("/api/v1/patterns/nope", json={}, headers=h).status_code == 404
     graph = client.post("/api/v1/patterns/collapse_clusters/graph", json={"params": {"until": AS_OF}}, headers=h).json()
     assert set(planted["collapse_clusters"][0]["leaders"]) <= {n["id"] for n in graph["nodes"]}
@@ -240,9 +240,11 @@ def test_the_audit_log_records_who_asked_what(api):
     client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=inv)
     client.post("/api/v1/cypher", json={"query": "CREATE (:X)"}, headers=_h(tokens["investigator"]))
     client.post("/api/v1/patterns/same_level_gaps", json={"params": {"as_of": AS_OF}}, headers=_h(tokens["viewer"]))
-    client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=_h(tokens["viewer"]))  # refused: no entry
+    client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=_h(tokens["viewer"]))  # refused: 403
+    client.get("/api/v1/patterns", headers=_h("jd_nosuchkey_secret"))  # refused: 401, the secret never logged
+    client.get("/api/v1/no-such-path", headers=inv)
     lines = [json.loads(line) for line in (tmp / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
-    first, refused, pattern = lines[-3:]
+    first, refused, pattern, forbidden, unknown, missing = lines[-6:]
     inv = tokens["investigator"].split("_")[1]
     assert first["key_id"] == inv and first["role"] == "investigator" and first["endpoint"] == "/api/v1/cypher"
     assert first["query"] == "MATCH (l:Leader) RETURN count(l)" and first["rows"] == 1 and first["outcome"] == "ok"
@@ -250,6 +252,9 @@ def test_the_audit_log_records_who_asked_what(api):
     assert refused["query"] == "CREATE (:X)" and refused["outcome"] == "refused 400"
     assert pattern["pattern"] == "same_level_gaps" and pattern["params"] == {"as_of": AS_OF} and pattern["rows"] == 8
     assert pattern["role"] == "viewer"
+    assert forbidden["status"] == 403 and forbidden["outcome"] == "refused 403" and forbidden["role"] == "viewer"
+    assert unknown["status"] == 401 and unknown["key_id"] == "unknown:nosuchkey" and "secret" not in json.dumps(unknown)
+    assert missing["status"] == 404 and missing["outcome"] == "refused 404"
 
 
 def test_ingest_reports_rejects_like_the_cli(api):
@@ -447,7 +452,7 @@ def test_cypher_answers_say_what_may_mislead(api):
     clean = client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=h).json()
     assert clean["warnings"] == []
     bad = client.post("/api/v1/patterns/unit_portrait", json={"params": {"level": "district"}}, headers=h)
-    assert bad.status_code == 400 and "省" in bad.json()["detail"] and "村" in bad.json()["detail"]
+    assert bad.status_code == 422 and "省" in bad.json()["detail"] and "村" in bad.json()["detail"]
 
 
 def test_types_may_be_listed_with_commas(api):

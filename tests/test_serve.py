@@ -14,15 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser import CHROMIUM, visit
-from conftest import ROOT
+from browser import CHROMIUM, SHOTS, visit
 from served import free_port, sample_db, serve, stop, workers_of
 
 from jiandu.api.keys import KeyStore
 from jiandu.cli.service import default_workers
 from jiandu.graph.embedded import EmbeddedServer
 
-SHOTS = ROOT / "out" / "test-screenshots"
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from browser import CHROMIUM, visit
+from browser import CHROMIUM, SHOTS, visit
 from conftest import ROOT, SAMPLES
 
 from jiandu.graph.ontology import ONTOLOGY
@@ -19,7 +19,6 @@ from jiandu.visualizations import render
 from jiandu.visualizations.report import ReportError, write_report
 
 META = json.loads((SAMPLES / "_planted.json").read_text(encoding="utf-8"))
-SHOTS = ROOT / "out" / "test-screenshots"
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 
 

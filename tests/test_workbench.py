@@ -3,7 +3,7 @@
 through time, open a group, undo, run a pattern and export, reopen a view from its URL.
 
 Every request the page makes outside the server's own origin is blocked and counted, and the
-page must write no console error. Screenshots of each step go to out/test-screenshots/."""
+page must write no console error. Screenshots of each step go to browser.SHOTS (a temporary folder)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import ARGS, CHROMIUM, SHOTS
 from conftest import ROOT
 from pypinyin import lazy_pinyin
 from served import free_port, sample_db, serve, stop, workers_of
@@ -30,7 +30,6 @@ from served import free_port, sample_db, serve, stop, workers_of
 from jiandu.api.keys import KeyStore
 from jiandu.graph.connect import open_store
 
-SHOTS = ROOT / "out" / "test-screenshots"
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 
 

@@ -67,6 +67,14 @@ class ReportError(RuntimeError):
     """The report cannot be written where asked; the message is for the user."""
 
 
+def check_folder(out: Path) -> None:
+    """Refuse `out` unless it is missing, empty or a report this module wrote (ReportError)."""
+    if out.exists() and not (out / MARKER).exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReportError(f"{out} 已存在且不是 jiandu 报告，未覆盖 (exists and is not a jiandu report: not "
+                          "overwritten); 请用 --out 另选目录，或先移走它 (choose another folder with --out, "
+                          "or move it away)")
+
+
 def write_report(model: ReadModel, out: Path, params_for: dict[str, dict[str, Any]], intro: str = "",
                  answers: dict[str, Answer] | None = None) -> Path:
     """Run every named query with its parameters (or take its `answers`) and write the report folder.
@@ -77,9 +85,7 @@ def write_report(model: ReadModel, out: Path, params_for: dict[str, dict[str, An
     so a failure leaves no half-written report; an earlier report there is replaced, any other
     non-empty folder is refused.
     """
-    if out.exists() and not (out / MARKER).exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ReportError(f"{out} 已存在且不是 jiandu 报告，未覆盖 (exists and is not a jiandu report: "
-                          "not overwritten); 请换一个目录 (choose another folder)")
+    check_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

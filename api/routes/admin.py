@@ -18,12 +18,14 @@ UPLOAD = "api-upload"  # how provenance names records that came through the API
 def ingest_records(request: Request, body: IngestRequest) -> IngestResult:
     ctx = context(request)
     report = audited(request, {"ingest": len(body.records)},
-                     lambda: ingest(ctx.store, [Records(UPLOAD, body.records)], rejects_dir=ctx.data_dir / "rejects"),
+                     lambda: ingest(ctx.store, [Records(UPLOAD, body.records)], rejects_dir=ctx.data_dir / "rejects",
+                                    max_field=ctx.settings.max_field_chars),
                      lambda r: r.nodes + r.relationships)
     ctx.model.pinyin.invalidate()
     rejects = [{"line": r.line, "field": r.field, "reason": r.reason} for r in report.first_rejects]
+    conflicting = [{"line": c.line, "field": c.field, "reason": c.reason, **c.record} for c in report.first_conflicts]
     return IngestResult(nodes=report.nodes, relationships=report.relationships, rejected=report.rejected,
-                        rejects=rejects)
+                        rejects=rejects, conflicts=report.conflicts, conflicting=conflicting, notices=report.notices)
 
 
 @router.post("/ingest/document", summary="导入一篇报告 ingest one Chinese report (extract, then merge into the graph)")

@@ -13,12 +13,12 @@ from fastapi.responses import Response
 
 from jiandu.api.deps import audited, context, require
 from jiandu.api.keys import Key
+from jiandu.api.params import Day
 from jiandu.api.schemas import AlertsRun, LedgerItemOut, LedgerOpen, LedgerPage, LedgerStepRequest
 from jiandu.ledger import RULES, Item, Listing, run_alerts
 from jiandu.ledger.intake import by_hand, from_clues, from_findings
 
 router = APIRouter(prefix="/api/v1", tags=["ledger 监督台账"])
-DAY = r"^\d{4}-\d{2}-\d{2}$"
 STEPS = [name for name in RULES.steps if name != "open"]
 
 
@@ -40,7 +40,7 @@ def _listing(request: Request, what: dict[str, Any], limit: int | None, offset: 
 def list_items(request: Request, state: str | None = Query(None, description="open / assigned / …"),
                colour: str | None = Query(None, description="蓝/黄/红/无 or blue/yellow/red/none"),
                unit: str | None = None, leader: str | None = None, overdue: bool = False,
-               as_of: str | None = Query(None, pattern=DAY, description="基准日 (default: the data's latest day)"),
+               as_of: Day | None = Query(None, description="基准日 (default: the data's latest day)"),
                limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> LedgerPage:
     filters = {"state": state, "colour_name": colour, "unit": unit, "leader": leader, "overdue": overdue,
                "as_of": as_of}
@@ -55,7 +55,7 @@ def list_items(request: Request, state: str | None = Query(None, description="op
                                                              "spreadsheetml.sheet": {}}}})
 def export(request: Request, format: str = Query("csv", pattern="^(csv|xlsx)$"), state: str | None = None,
            colour: str | None = None, unit: str | None = None, overdue: bool = False,
-           as_of: str | None = Query(None, pattern=DAY)) -> Response:
+           as_of: Day | None = Query(None)) -> Response:
     filters = {"state": state, "colour_name": colour, "unit": unit, "overdue": overdue, "as_of": as_of}
     found = _listing(request, {"ledger": f"export {format}", **filters}, None, 0, **filters)
     ledger = context(request).ledger
@@ -68,7 +68,7 @@ def export(request: Request, format: str = Query("csv", pattern="^(csv|xlsx)$"),
 
 @router.get("/ledger/{item_id}", summary="一项台账及其全部记录 one item and its timeline",
             dependencies=[Depends(require("viewer"))])
-def show(request: Request, item_id: str, as_of: str | None = Query(None, pattern=DAY)) -> LedgerItemOut:
+def show(request: Request, item_id: str, as_of: Day | None = Query(None)) -> LedgerItemOut:
     item = audited(request, {"ledger": "show", "item": item_id},
                    lambda: context(request).ledger.show(item_id, as_of=as_of), lambda _: 1)
     return _item(item)

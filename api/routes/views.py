@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from jiandu.api.deps import audited, context, require
 from jiandu.api.names import close_matches
+from jiandu.api.params import Day
 from jiandu.api.responses import FORMAT, VIEW, serve_view
 from jiandu.api.schemas import LeaderFileOut, UnitPortraitOut
 from jiandu.graph.ontology import ONTOLOGY
@@ -16,15 +17,14 @@ from jiandu.views import Subgraph
 router = APIRouter(prefix="/api/v1", tags=["views 关系视图"], dependencies=[Depends(require("viewer"))])
 LabelName = Literal[tuple(ONTOLOGY.nodes)]  # type: ignore[valid-type]
 TYPES = Query(None, description="只经由这些关系 only these relationship types: types=A,B 或 or types=A&types=B")
-DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 @router.get("/leaders/{leader_id}/neighbourhood", response_model=None, responses=VIEW,
             summary="领导干部关系网 a leader's neighbourhood")
 async def leader_neighbourhood(request: Request, leader_id: str, depth: int = Query(1, ge=1, le=3),
                                types: list[str] | None = TYPES,
-                               since: str | None = Query(None, pattern=DAY),
-                               until: str | None = Query(None, pattern=DAY),
+                               since: Day | None = Query(None),
+                               until: Day | None = Query(None),
                                limit: int = Query(500, ge=1, le=5000), format: str = FORMAT):
     types = relationship_types(types)
 
@@ -50,7 +50,7 @@ def leader_file(request: Request, leader_id: str) -> LeaderFileOut:
 
 @router.get("/units/{unit_id}/portrait", summary="单位画像 a unit's political-ecology portrait")
 def unit_portrait(request: Request, unit_id: str, months: int = Query(12, ge=1),
-                  as_of: str | None = Query(None, pattern=DAY)) -> UnitPortraitOut:
+                  as_of: Day | None = Query(None)) -> UnitPortraitOut:
     given = {"months": months, **({"as_of": as_of} if as_of else {})}
     found = audited(request, {"unit_portrait": unit_id, **given},
                     lambda: context(request).model.unit_portrait(unit_id, given), lambda _: 1)

@@ -246,8 +246,9 @@ class People:
     def _named_before(self, pos: int) -> Person | None:
         """The person whose name appears last before ``pos`` in the same paragraph."""
         if self._named is None:
-            self._named = sorted((s, person) for person in self.by_name.values() if person.role == "subject"
-                                 for s, _ in person.spans)
+            # by start alone: two names may start at one place (one inside the other), and people do not compare
+            self._named = sorted(((s, person) for person in self.by_name.values() if person.role == "subject"
+                                  for s, _ in person.spans), key=lambda named: named[0])
             self._named_starts = [s for s, _ in self._named]
         i = bisect.bisect_left(self._named_starts, pos)
         start = self.text.rfind("\n", 0, pos) + 1

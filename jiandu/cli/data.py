@@ -20,6 +20,7 @@ from jiandu.graph.store import Store
 from jiandu.ingest.generator import generate, write_planted_doc
 from jiandu.ingest.generator.announcements import LIST_FILE, TENURE_FILE, TRUTH_FILE, generate_announcements
 from jiandu.ingest.loader import IngestAborted, IngestReport, ingest, structured_files
+from jiandu.ingest.readers import MAX_FIELD_CHARS
 from jiandu.ingest.text.document import DocumentError, read_document
 from jiandu.ingest.text.extract import extract
 from jiandu.ingest.text.load import document_files, ingest_documents, is_document, known_places
@@ -41,7 +42,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def ingest_paths(store: Store, paths: list[Path], batch_size: int, documents: bool = True) -> IngestReport:
+def ingest_paths(store: Store, paths: list[Path], batch_size: int, documents: bool = True,
+                 max_field: int = MAX_FIELD_CHARS) -> IngestReport:
     """Structured records first (so reports can link to them), then text documents."""
     records = [p for p in paths if p.is_dir() or not is_document(p)]
     files = list(structured_files(records))
@@ -51,7 +53,7 @@ def ingest_paths(store: Store, paths: list[Path], batch_size: int, documents: bo
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingest", total=total or None)
         report = ingest(store, records, rejects_dir=rejects_dir, batch_size=batch_size,
-                        on_progress=lambda n: progress.advance(task, n))
+                        on_progress=lambda n: progress.advance(task, n), max_field=max_field)
     docs = list(document_files(paths)) if documents else []
     if docs:
         ingest_documents(store, docs, rejects_dir=rejects_dir, report=report)
@@ -61,7 +63,9 @@ def ingest_paths(store: Store, paths: list[Path], batch_size: int, documents: bo
 def print_report(report: IngestReport) -> None:
     out.print(f"[bold]导入完成 (ingest done)[/]: {report.files} 个文件 files, 节点 nodes {report.nodes}, "
               f"关系 relationships {report.relationships}, 拒收 rejected {report.rejected}, "
-              f"{report.seconds:.1f} 秒 s")
+              f"冲突 conflicts {report.conflicts}, {report.seconds:.1f} 秒 s")
+    for notice in report.notices:
+        err.print(f"[yellow]注意 (notice)[/] {notice}", markup=True, highlight=False)
     for name, encoding in report.encodings.items():
         if encoding != "utf-8":
             out.print(f"以 {encoding.upper()} 编码读取 (read as {encoding.upper()}, not UTF-8): {name}")
@@ -70,7 +74,14 @@ def print_report(report: IngestReport) -> None:
             err.print(f"[yellow]拒收 (rejected)[/] {reject.message()}", markup=True, highlight=False)
         if report.rejected > 20:
             err.print(f"… 另有 {report.rejected - 20} 条 (and {report.rejected - 20} more)")
-        err.print(f"被拒收的记录已保存 (rejected records kept in): {report.rejects_path}")
+    if report.conflicts:
+        for conflict in report.first_conflicts[:20]:
+            err.print(f"[yellow]冲突 (conflict)[/] {conflict.file}:{conflict.line}: {conflict.reason}",
+                      markup=True, highlight=False)
+        if report.conflicts > 20:
+            err.print(f"… 另有 {report.conflicts - 20} 处 (and {report.conflicts - 20} more)")
+    if report.rejected or report.conflicts:
+        err.print(f"被拒收的记录与冲突已保存 (rejected records and conflicts kept in): {report.rejects_path}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -79,12 +90,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         err.print(f"[red]找不到文件 (no such file or folder)[/]: {p}")
     with store_of(args) as store:
         try:
-            report = ingest_paths(store, [p for p in args.paths if p.exists()], args.batch_size)
+            report = ingest_paths(store, [p for p in args.paths if p.exists()], args.batch_size,
+                                  max_field=args.settings.max_field_chars)
         except IngestAborted as exc:
             err.print(f"[red]{exc}[/]")
             return 1
     print_report(report)
-    return 2 if report.rejected or missing else 0
+    return 2 if report.rejected or report.conflicts or missing else 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from jiandu.ledger import RULES, Ledger
 from jiandu.queries.library import Answer, library, on_day
 from jiandu.queries.planted import check
 from jiandu.views import ReadModel
-from jiandu.visualizations.report import write_report
+from jiandu.visualizations.report import ReportError, check_folder, write_report
 
 SAMPLES = Path(str(files("jiandu.ingest") / "samples"))
 SAMPLE_REPORTS = Path(str(files("jiandu.ingest") / "sample_reports"))  # fictional, read after the structured sample
@@ -54,6 +54,11 @@ def foreign_data(store: Store) -> tuple[int, int]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     meta = json.loads((SAMPLES / PLANTED_FILE).read_text(encoding="utf-8"))
+    try:
+        check_folder(args.out)  # before the work, not after it
+    except ReportError as exc:
+        err.print(f"[red]{exc}[/]", highlight=False)
+        return 2
     out.rule("jiandu 演示 (demo)")
     out.print(f"存储 (store): {args.settings.store}")
     with store_of(args) as store:

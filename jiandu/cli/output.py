@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jiandu.graph.connect import open_store
-from jiandu.graph.ontology import ONTOLOGY
+from jiandu.graph.ontology import ONTOLOGY, csv_cell
 from jiandu.graph.store import Result, Store
 from jiandu.queries.library import QueryError
 
@@ -44,7 +44,7 @@ def print_result(result: Result, fmt: str, title: str | None = None) -> None:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(result.columns)
         for row in result.rows:
-            writer.writerow(["|".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
         return
     table = Table(title=title, show_lines=False)
     for column in result.columns:

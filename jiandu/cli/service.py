@@ -67,9 +67,10 @@ def cmd_server(args: argparse.Namespace) -> int:
     server = EmbeddedServer(args.path)
     pid = server.server_pid()
     if args.action == "status":
-        out.print(f"运行中 (running), pid {pid}" if pid else "未运行 (not running)")
+        kept = "; 保持运行直到 stop (kept until `jiandu server stop`)" if server.kept.exists() else ""
+        out.print(f"运行中 (running), pid {pid}{kept}" if pid else "未运行 (not running)")
     elif args.action == "start":
-        out.print(f"运行中 (running), pid {server.start()}")
+        out.print(f"运行中 (running), pid {server.start()}; 保持运行直到 jiandu server stop (kept until stop)")
     elif args.action == "stop":
         server.stop()
         out.print("已停止 (stopped)")

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jiandu.graph.derived import refresh_cypher
-from jiandu.graph.ontology import ONTOLOGY
+from jiandu.graph.ontology import ONTOLOGY, csv_cell
 from jiandu.graph.store import Store
 from jiandu.ingest.validate import identity
 from jiandu.ledger.loop import (
@@ -408,7 +408,7 @@ class Ledger:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([f"{zh} {k}" for k, zh in self.EXPORT_COLUMNS])
-        writer.writerows([["" if v is None else v for v in row] for row in self.export_rows(listing)])
+        writer.writerows([[csv_cell(v) for v in row] for row in self.export_rows(listing)])
         return buf.getvalue()
 
     def to_xlsx(self, listing: Listing) -> bytes:
