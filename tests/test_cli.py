@@ -154,3 +154,17 @@ def test_keys_go_where_serve_reads_them_for_the_same_store(tmp_path):
     assert not (tmp_path / ".jiandu").exists()
     plain = _jiandu("keys", "create", cwd=tmp_path)
     assert KeyStore(tmp_path / ".jiandu" / "api_keys.json").verify(plain.stdout.strip()) is not None
+
+
+def test_server_start_keeps_the_server_until_stop(tmp_path):
+    """`jiandu server start` keeps the embedded server when the next ordinary command ends."""
+    started = _jiandu("server", "start", "--path", ".jiandu", cwd=tmp_path)
+    assert started.returncode == 0, started.stderr
+    try:
+        assert _jiandu("stats", cwd=tmp_path).returncode == 0
+        status = _jiandu("server", "status", "--path", ".jiandu", cwd=tmp_path)
+        assert "运行中" in status.stdout and "kept" in status.stdout
+    finally:
+        stopped = _jiandu("server", "stop", "--path", ".jiandu", cwd=tmp_path)
+    assert stopped.returncode == 0
+    assert "未运行" in _jiandu("server", "status", "--path", ".jiandu", cwd=tmp_path).stdout
