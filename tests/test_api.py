@@ -108,7 +108,7 @@ def test_views_and_patterns(api):
     assert len(rest["rows"]) == 5 and not {tuple(r) for r in rest["rows"]} & {tuple(r) for r in body["rows"]}
     assert client.post("/api/v1/patterns/same_level_gaps", json={"limit": 5000}, headers=h).status_code == 422
     bad = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"months": -1}}, headers=h)
-    assert bad.status_code == 422 and "must be ≥ 1" in bad.json()["detail"]
+    assert bad.status_code == 400 and "must be ≥ 1" in bad.json()["detail"]
     assert client.post("/api/v1/patterns/nope", json={}, headers=h).status_code == 404
     graph = client.post("/api/v1/patterns/collapse_clusters/graph", json={"params": {"until": AS_OF}}, headers=h).json()
     assert set(planted["collapse_clusters"][0]["leaders"]) <= {n["id"] for n in graph["nodes"]}

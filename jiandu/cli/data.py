@@ -81,7 +81,7 @@ def print_report(report: IngestReport) -> None:
         if report.conflicts > 20:
             err.print(f"… 另有 {report.conflicts - 20} 处 (and {report.conflicts - 20} more)")
     if report.rejected or report.conflicts:
-        err.print(f"被拒收的记录与冲突已保存 (rejected records and conflicts kept in): {report.rejects_path}")
+        err.print(f"被拒收的记录与冲突已保存 (rejected records kept in, conflicts beside them): {report.rejects_path}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
