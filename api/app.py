@@ -139,7 +139,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):
-        problems = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
+        problems = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
         return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(Exception)
