@@ -29,7 +29,7 @@ from jiandu.graph.connect import open_store
 from jiandu.graph.embedded import EmbeddedError
 from jiandu.graph.store import QueryTimeout, Store, StoreError, StoreUnavailable, WriteRefused
 from jiandu.ledger import LedgerError, NoSuchItem, VersionConflict
-from jiandu.queries.library import QueryError
+from jiandu.queries.library import NoSuchNode, QueryError
 from jiandu.settings import Settings
 
 RETRY_AFTER_SECONDS = 5  # a store that is down: the embedded one restarts, Neo4j's cluster elects a leader
@@ -116,7 +116,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError):
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return JSONResponse({"detail": str(exc)}, status_code=404 if isinstance(exc, NoSuchNode) else 400)
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(_: Request, exc: QueryTimeout):

@@ -128,20 +128,28 @@ class AuditRequests:
             return
         started = time.perf_counter()
         status: list[int] = []
+        written = False
+
+        def record(error: str | None = None) -> None:
+            nonlocal written
+            if not written:
+                written = True
+                self._write(scope, status[0] if status else 500, error, time.perf_counter() - started)
 
         async def sending(message: dict) -> None:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                record()  # before the answer's last byte: an answer a client got is in the log
             await send(message)
 
-        error = None
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:
-            error = type(exc).__name__
+            record(type(exc).__name__)
             raise
         finally:
-            self._write(scope, status[0] if status else 500, error, time.perf_counter() - started)
+            record()
 
     @staticmethod
     def _write(scope: dict, status: int, error: str | None, seconds: float) -> None:

@@ -76,8 +76,8 @@ class Reject:
 @dataclass
 class IngestReport:
     files: int = 0
-    nodes: int = 0
-    relationships: int = 0
+    nodes: int = 0  # node records merged: an id given twice counts twice
+    relationships: int = 0  # relationship records merged
     rejected: int = 0
     conflicts: int = 0  # properties two records of the run gave different values (kept with the rejects)
     seconds: float = 0.0

@@ -64,8 +64,8 @@ class QueryError(ValueError):
     """A named query could not be run as asked; the message is for the user."""
 
 
-class InvalidParameter(QueryError):
-    """A parameter's value is not of its type or outside what it allows (the API's 422)."""
+class NoSuchNode(QueryError):
+    """A parameter or path names a node the graph does not hold (the API's 404)."""
 
 
 @dataclass(frozen=True)
@@ -88,14 +88,14 @@ class Param:
             value = coerce(self.type, self.name, raw)
             value = canonical(self.synonyms, value)
         except FieldError:
-            raise InvalidParameter(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be "
+            raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be "
                                    f"{self.type}): {raw!r}") from None
         if self.minimum is not None and value < self.minimum:
-            raise InvalidParameter(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
+            raise QueryError(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
                                    f"{self.minimum}): {raw!r}")
         if self.values and value not in self.values:
             allowed = "/".join(self.values)
-            raise InvalidParameter(f"参数 {self.name} 只能取 {allowed} (parameter {self.name} must be one of "
+            raise QueryError(f"参数 {self.name} 只能取 {allowed} (parameter {self.name} must be one of "
                                    f"{', '.join(self.values)}): {raw!r}")
         return value
 
@@ -300,7 +300,7 @@ def answer(name: str, store: Store, params: dict[str, Any], latest: str | None =
             raise QueryError(f"{name} 需要参数 {pname} (parameter {pname} is required)")
         found = store.run(f"MATCH (n:{label} {{id: $id}}) RETURN count(n)", {"id": bound[pname]}, read_only=True)
         if not found.scalar():
-            raise QueryError(f"没有 id 为 {bound[pname]!r} 的 {label} (no {label} with this id)")
+            raise NoSuchNode(f"没有 id 为 {bound[pname]!r} 的 {label} (no {label} with this id)")
     result = store.run(query.cypher, bound, read_only=True)
     if query.finish:
         result = getattr(finishing, query.finish)(result, bound)

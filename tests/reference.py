@@ -83,7 +83,7 @@ def reach(g, start, rtype, hops):
 
 # -- the questions ------------------------------------------------------------------------------
 def collapse_clusters(g, min_leaders, since, until, subtree):
-    groups = defaultdict(lambda: {"leaders": set(), "names": set(), "cases": set(), "tops": set()})
+    groups = defaultdict(lambda: {"leaders": {}, "cases": set(), "tops": set()})
     for c in nodes(g, "Case"):
         opened = prop(g, c, "opened")
         if not within(opened, since, until):
@@ -94,13 +94,14 @@ def collapse_clusters(g, min_leaders, since, until, subtree):
             for u in units:
                 for who in involved:
                     entry = groups[u]
-                    entry["leaders"].add(who[1])
-                    entry["names"].add(prop(g, who, "name"))
+                    entry["leaders"][who[1]] = prop(g, who, "name")
                     entry["cases"].add(c[1])
                     if any(p.get("top_leader") is True and current(p, opened) for t, p in out(g, who, "HOLDS_POST")
                            if t == u):
                         entry["tops"].add(who[1])
-    return [(u[1], prop(g, u, "name"), len(e["leaders"]), sorted(e["leaders"]), sorted(e["names"]), sorted(e["cases"]),
+    # leader_names is in step with leader_ids: the i-th name is the i-th leader's
+    return [(u[1], prop(g, u, "name"), len(e["leaders"]), sorted(e["leaders"]),
+             [e["leaders"][k] for k in sorted(e["leaders"])], sorted(e["cases"]),
              bool(e["tops"]), sorted(e["tops"])) for u, e in groups.items() if len(e["leaders"]) >= min_leaders]
 
 

@@ -56,13 +56,18 @@ def serve(db: Path, port: int, *options: str) -> subprocess.Popen:
     return server
 
 
-def stop(server: subprocess.Popen, workers: list[int], db: Path) -> None:
-    """Ctrl-C, as a user stops it: the server, its workers and the embedded database all end."""
+def stop(server: subprocess.Popen, workers: list[int], db: Path, kept: bool = False) -> None:
+    """Ctrl-C, as a user stops it: the server, its workers and the embedded database all end; a
+    database `jiandu server start` began (`kept`) goes on, until it is stopped as that command's
+    user stops it."""
     server.send_signal(signal.SIGINT)
     _, errors = server.communicate(timeout=60)
     print(errors)  # shown by pytest when the test fails: what the server said
     assert server.returncode == 0, errors
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
+    if kept:
+        assert EmbeddedServer(db).server_pid() is not None, "the API server stopped a database it did not start"
+        EmbeddedServer(db).stop()
     deadline = time.monotonic() + 10
     while EmbeddedServer(db).server_pid() is not None and time.monotonic() < deadline:
         time.sleep(0.1)

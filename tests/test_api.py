@@ -97,7 +97,7 @@ def test_views_and_patterns(api):
     assert {first, second, planted["case_links"][0]["briber"]} <= {n["id"] for n in links["nodes"]}
     route = client.get(f"/api/v1/path?from_label=Case&from_id={first}&to_label=Case&to_id={second}", headers=h).json()
     assert planted["case_links"][0]["briber"] in {n["id"] for n in route["nodes"]} and len(route["edges"]) == 2
-    assert client.get("/api/v1/leaders/L-NOPE/neighbourhood", headers=h).status_code == 400
+    assert client.get("/api/v1/leaders/L-NOPE/neighbourhood", headers=h).status_code == 404
     names = {p["name"] for p in client.get("/api/v1/patterns", headers=h).json()}
     assert names == set(library())
     rows = client.post("/api/v1/patterns/same_level_gaps", json={"params": {"as_of": AS_OF}, "limit": 3}, headers=h)
@@ -452,7 +452,7 @@ def test_cypher_answers_say_what_may_mislead(api):
     clean = client.post("/api/v1/cypher", json={"query": "MATCH (l:Leader) RETURN count(l)"}, headers=h).json()
     assert clean["warnings"] == []
     bad = client.post("/api/v1/patterns/unit_portrait", json={"params": {"level": "district"}}, headers=h)
-    assert bad.status_code == 422 and "省" in bad.json()["detail"] and "村" in bad.json()["detail"]
+    assert bad.status_code == 400 and "省" in bad.json()["detail"] and "村" in bad.json()["detail"]
 
 
 def test_types_may_be_listed_with_commas(api):
@@ -478,7 +478,7 @@ def test_unknown_names_are_refused_before_the_body_with_close_matches(api):
     assert known.status_code == 422
     lost = client.get("/api/v1/leaders/L1/neighborhood", headers=h)
     assert lost.status_code == 404 and "/api/v1/leaders/L1/neighbourhood" in lost.json()["did_you_mean"]
-    assert client.get("/api/v1/leaders/L-NOPE/file", headers=h).status_code == 400  # a route, an unknown id
+    assert client.get("/api/v1/leaders/L-NOPE/file", headers=h).status_code == 404  # a route, an unknown id
 
 
 def test_what_the_workbench_asks_for(api):

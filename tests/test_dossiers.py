@@ -55,5 +55,5 @@ def test_the_api_serves_both_dossiers(sample, tmp_path):
         assert body["entries"] == run_named("leader_dossier", sample, leader_id=PLANTED["top_leader"]).records()
         got = client.get(f"/api/v1/units/{PLANTED['unit']}/portrait?as_of={META['as_of']}", headers=h).json()
         assert got["as_of"] == META["as_of"] and got["indicators"]["unit_id"] == PLANTED["unit"]
-        assert client.get("/api/v1/leaders/L-NOPE/file", headers=h).status_code == 400
+        assert client.get("/api/v1/leaders/L-NOPE/file", headers=h).status_code == 404
         assert client.get(f"/api/v1/leaders/{PLANTED['top_leader']}/file").status_code == 401

@@ -159,4 +159,4 @@ def test_docs_work_offline_and_health_follows_the_store(tmp_path):
         back = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30)
         assert back.status_code == 200 and back.json()["status"] == "ok" and back.json()["nodes"] > 0
     finally:
-        stop(server, workers_of(server.pid), db)
+        stop(server, workers_of(server.pid), db, kept=True)

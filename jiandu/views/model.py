@@ -13,7 +13,7 @@ from typing import Any
 from jiandu.graph.ontology import ONTOLOGY
 from jiandu.graph.store import Store
 from jiandu.ledger import Ledger
-from jiandu.queries.library import Answer, QueryError, answer, data_day, get
+from jiandu.queries.library import Answer, NoSuchNode, QueryError, answer, data_day, get
 from jiandu.settings import Settings
 from jiandu.views.expand import expand, neighbours
 from jiandu.views.hubs import PER_NODE, HubRows
@@ -144,7 +144,7 @@ class ReadModel:
         if len(found) == 1:
             return found[0][0]
         if not found:
-            raise QueryError(f"没有名为或编号为 {text!r} 的 {label} (no {label} with this id or name)")
+            raise NoSuchNode(f"没有名为或编号为 {text!r} 的 {label} (no {label} with this id or name)")
         listed = "; ".join(f"{i} {n}" for i, n in found)
         raise Ambiguous(f"{text!r} 对应多个 {label}，请用 id (several match; use an id): {listed}", found)
 
@@ -325,7 +325,7 @@ class ReadModel:
         row = self.store.run(f"MATCH (n:{label} {{id: $id}}) RETURN properties(n)", {"id": node_id},
                              read_only=True).rows
         if not row:
-            raise QueryError(f"没有 id 为 {node_id!r} 的 {label} (no {label} with this id)")
+            raise NoSuchNode(f"没有 id 为 {node_id!r} 的 {label} (no {label} with this id)")
         sub = Subgraph(version=version or self.store.version())
         sub.highlight.add(sub.add_node(label, row[0][0]))
         return sub
