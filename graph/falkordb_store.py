@@ -141,7 +141,8 @@ class FalkorStore(Store):
         query = _with_params(cypher, {"rows": rows, **params})
         return lambda: self._execute(query)
 
-    def _execute(self, query: str, *, read_only: bool = False, timeout_ms: int | None = None) -> Result:
+    def _execute(self, query: str, *, read_only: bool = False, timeout_ms: int | None = None,
+                 _retried: bool = False) -> Result:
         command: list[Any] = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name, query, "--compact"]
         if timeout_ms is not None:
             command += ["timeout", int(timeout_ms)]
@@ -153,8 +154,10 @@ class FalkorStore(Store):
             columns, rows = table(reply, self.graph)
         except redis.ResponseError as exc:
             msg = str(exc)
-            if read_only and "empty key" in msg:  # no graph until the first write: reads find nothing
-                return Result([], [])
+            if read_only and "empty key" in msg and not _retried:
+                # no graph until the first write: make the empty one, so `RETURN 1` answers a row
+                self.graph.execute_command("GRAPH.QUERY", self.graph_name, "RETURN 0", "--compact")
+                return self._execute(query, read_only=True, timeout_ms=timeout_ms, _retried=True)
             if "timed out" in msg.lower():
                 raise QueryTimeout(f"查询超时 (query timed out after {timeout_ms} ms)") from None
             if "read-only" in msg:

@@ -47,6 +47,7 @@ _KEY = re.compile(r"([A-Za-z_]\w*)\s*:")
 class Warning:
     construct: str
     message: str
+    kind: str = "dialect"  # or "name": a label, type or property the ontology lacks
 
     def __str__(self) -> str:
         return f"{self.construct}: {self.message}"
@@ -118,4 +119,4 @@ def _unknown(what: str, name: str, known: set[str]) -> Warning:
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
     hint = f"; 是否指 did you mean {', '.join(close)}?" if close else ""
     return Warning(f"{what} {name}", f"本体中没有, 只会得到空结果 (not in the ontology: it matches nothing){hint} "
-                                     f"已知 known: {', '.join(sorted(known))}")
+                                     f"已知 known: {', '.join(sorted(known))}", "name")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from jiandu.api.deps import audited, context, require
 from jiandu.api.schemas import CypherRequest, CypherRows
 from jiandu.queries import guard
-from jiandu.queries.lint import lint
+from jiandu.queries.asked import EngineRefused, ask
 
 router = APIRouter(prefix="/api/v1", tags=["cypher 只读查询"], dependencies=[Depends(require("investigator"))])
 
@@ -19,12 +19,11 @@ def run_cypher(request: Request, body: CypherRequest) -> CypherRows:
 
     def run():
         try:
-            guard.check(body.query)
-        except guard.Rejected as exc:
+            return ask(ctx.store, body.query, body.params, timeout_ms=timeout_ms)
+        except (guard.Rejected, EngineRefused) as exc:
             raise HTTPException(400, str(exc)) from None
-        return ctx.store.run(body.query, body.params, read_only=True, timeout_ms=timeout_ms)
 
-    result = audited(request, {"query": body.query, "params": body.params}, run, lambda r: len(r.rows))
-    cap = min(body.limit, ctx.settings.max_rows)
+    asked = audited(request, {"query": body.query, "params": body.params}, run, lambda a: len(a.result.rows))
+    result, cap = asked.result, min(body.limit, ctx.settings.max_rows)
     return CypherRows(columns=result.columns, rows=result.rows[:cap], truncated=len(result.rows) > cap, row_cap=cap,
-                      timeout_ms=timeout_ms, warnings=[str(w) for w in lint(body.query)])
+                      timeout_ms=timeout_ms, warnings=[str(w) for w in asked.warnings])

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from jiandu.cli.output import err, out, params, print_result, store_of
 from jiandu.queries import guard
+from jiandu.queries.asked import EngineRefused, ask, vet
 from jiandu.queries.library import REFERENCE_DATES, get, library, on_day
-from jiandu.queries.lint import lint
 from jiandu.views import Ambiguous, ReadModel, Subgraph
 from jiandu.visualizations.render import write
 from jiandu.visualizations.report import ReportError, write_report
@@ -55,16 +55,19 @@ def cmd_cypher(args: argparse.Namespace) -> int:
         text = args.text
     given = {k: _literal_param(v) for k, v in params(args.param).items()}
     try:
-        guard.check(text)  # the API's guard: one bounded statement, nothing that writes
+        warnings = vet(text)  # refused before a store is opened
     except guard.Rejected as exc:
         err.print(f"[red]拒绝 (refused)[/]: {escape(str(exc))}")
         return 2
-    for warning in lint(text):
+    for warning in warnings:
         err.print(f"[yellow]警告 warning[/]: {escape(str(warning))}")
     with store_of(args) as store:
-        # the engine itself refuses writes here (FalkorDB GRAPH.RO_QUERY, Neo4j read access mode)
-        result = store.run(text, given, read_only=True, timeout_ms=args.timeout_ms)
-    print_result(result, args.format)
+        try:
+            asked = ask(store, text, given, timeout_ms=args.timeout_ms, vetted=warnings)  # the API's path
+        except EngineRefused as exc:
+            err.print(f"[red]拒绝 (refused)[/]: {escape(str(exc))}")
+            return 2
+    print_result(asked.result, args.format)
     return 0
 
 
