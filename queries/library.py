@@ -89,14 +89,14 @@ class Param:
             value = canonical(self.synonyms, value)
         except FieldError:
             raise QueryError(f"参数 {self.name} 应为 {self.type} (parameter {self.name} must be "
-                                   f"{self.type}): {raw!r}") from None
+                             f"{self.type}): {raw!r}") from None
         if self.minimum is not None and value < self.minimum:
             raise QueryError(f"参数 {self.name} 不能小于 {self.minimum} (parameter {self.name} must be ≥ "
-                                   f"{self.minimum}): {raw!r}")
+                             f"{self.minimum}): {raw!r}")
         if self.values and value not in self.values:
             allowed = "/".join(self.values)
             raise QueryError(f"参数 {self.name} 只能取 {allowed} (parameter {self.name} must be one of "
-                                   f"{', '.join(self.values)}): {raw!r}")
+                             f"{', '.join(self.values)}): {raw!r}")
         return value
 
     def default_value(self, latest: str | None) -> Any:

@@ -13,7 +13,9 @@ and `POST /api/v1/cypher` send it. Each is one of:
 - wrong: an answer that differs from the expected one, without a word: the failure that counts.
 
 A scenario the harness cannot set up (a named graph not in the jar, a test procedure, a setup
-the engine refuses) is `not run`, counted apart.
+the engine refuses) is `not run`, counted apart. Paths are compared by their nodes and
+relationships in order, not by each relationship's direction: FalkorDB's reply names a path's
+endpoints by internal ids the nodes it returns do not carry.
 """
 
 from __future__ import annotations
@@ -276,25 +278,19 @@ class _Reader:
         return Path_(tuple(nodes), tuple(rels))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Node:
     labels: frozenset
     props: dict
 
-    def __hash__(self) -> int:
-        return hash(self.labels)
 
-
-@dataclass(frozen=True)
+@dataclass
 class Rel:
     kind: str
     props: dict
 
-    def __hash__(self) -> int:
-        return hash(self.kind)
 
-
-@dataclass(frozen=True)
+@dataclass
 class Path_:
     nodes: tuple
     rels: tuple
